@@ -1,0 +1,3 @@
+DROP INDEX subjects_division;
+DROP TABLE subjects;
+DROP TABLE api_keys;

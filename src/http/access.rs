@@ -1,0 +1,50 @@
+//! Which roles each `/v1` route admits. The table is the single source: the
+//! auth middleware enforces it and the role-matrix test walks it. A route
+//! that is registered but missing here is refused to everyone.
+
+use crate::domain::Role::{self, *};
+
+/// One route and the roles it admits (admin is admitted everywhere).
+#[derive(Debug, Clone, Copy)]
+pub struct RouteAccess {
+    /// HTTP method.
+    pub method: &'static str,
+    /// The path pattern as registered.
+    pub path: &'static str,
+    /// Roles admitted beside admin.
+    pub roles: &'static [Role],
+}
+
+const EVERYONE: &[Role] = &[Regulator, Provider, Policy, Planner, Caseworker, Auditor];
+const SUBJECT_READERS: &[Role] = &[Regulator, Provider, Caseworker, Auditor];
+
+/// Every `/v1` route.
+pub const ROUTES: &[RouteAccess] = &[
+    RouteAccess {
+        method: "POST",
+        path: "/v1/uscc/validate",
+        roles: EVERYONE,
+    },
+    RouteAccess {
+        method: "PUT",
+        path: "/v1/subjects/{uscc}",
+        roles: &[],
+    },
+    RouteAccess {
+        method: "GET",
+        path: "/v1/subjects/{uscc}",
+        roles: SUBJECT_READERS,
+    },
+];
+
+/// The roles admitted to a route, or `None` for a route not in the table.
+pub fn admitted(method: &str, path: &str) -> Option<&'static RouteAccess> {
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
+impl RouteAccess {
+    /// Whether this role may call the route.
+    pub fn admits(&self, role: Role) -> bool {
+        role == Admin || self.roles.contains(&role)
+    }
+}

@@ -1,0 +1,52 @@
+//! The HTTP layer: actix handlers, auth, errors and the OpenAPI document. It
+//! holds no SQL and no rule logic.
+
+pub mod access;
+pub mod auth;
+pub mod error;
+pub mod json;
+pub mod metrics;
+pub mod openapi;
+pub mod request_log;
+pub mod server;
+mod service;
+mod subjects;
+mod uscc;
+
+use actix_web::{web, HttpResponse};
+
+use crate::rules::Registry;
+use crate::store::Store;
+
+/// What every handler may use.
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The rule sets, with the active one.
+    pub rules: Registry,
+    /// Prometheus metrics.
+    pub metrics: metrics::Metrics,
+    /// Recently seen API keys.
+    pub key_cache: auth::KeyCache,
+}
+
+/// Registers every route; `/v1` routes are guarded by [`auth::require_key`].
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(service::healthz)
+        .service(service::readyz)
+        .service(service::metrics)
+        .service(openapi::swagger_ui())
+        .service(uscc::validate)
+        .service(subjects::put_subject)
+        .service(subjects::get_subject)
+        .default_service(web::to(not_found));
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    error::ApiError::not_found(
+        "not_found",
+        format!("no route {} {}", req.method(), req.path()),
+    )
+    .error_response()
+}

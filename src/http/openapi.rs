@@ -1,0 +1,58 @@
+//! The OpenAPI document, generated from the handlers and their doc comments,
+//! and Swagger UI with vendored assets.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::{error, service, subjects, uscc};
+
+/// The API v1 document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Credence",
+        description = "Public credit records, credit-risk tiers, joint sanction and incentive \
+                       checks, and a replayable decision log for a city's social credit office."
+    ),
+    paths(
+        service::healthz,
+        service::readyz,
+        service::metrics,
+        uscc::validate,
+        subjects::put_subject,
+        subjects::get_subject,
+    ),
+    components(schemas(error::Problem, error::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "service", description = "Liveness, readiness, metrics"),
+        (name = "subjects", description = "Credit subjects and their codes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The document as pretty JSON, as committed under `openapi/openapi.json`.
+pub fn document_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the document serialises")
+        + "\n"
+}
+
+/// Swagger UI at `/docs`, serving the document at `/openapi.json`.
+pub fn swagger_ui() -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi())
+}

@@ -1,0 +1,11 @@
+//! Credence: a city social credit office service. Public credit records,
+//! credit-risk tiers, joint sanction and incentive checks on a legal basis,
+//! and a replayable decision log.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod rules;
+pub mod store;
+pub mod telemetry;

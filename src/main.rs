@@ -1,0 +1,5 @@
+//! The `credence` command; everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    credence::cli::main()
+}
