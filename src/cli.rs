@@ -46,8 +46,36 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Check, test and compare rule sets.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Lint and compile a rules folder; print every finding as file:line:col.
+    Check {
+        /// The rules folder.
+        #[arg(default_value = "rules")]
+        dir: PathBuf,
+    },
+    /// Run the fixtures in DIR/tests; a diff for each failure.
+    Test {
+        /// The rules folder.
+        #[arg(default_value = "rules")]
+        dir: PathBuf,
+    },
+    /// Measures, catalog items and rules added, removed and changed.
+    Diff {
+        /// The older rules folder.
+        old: PathBuf,
+        /// The newer rules folder.
+        new: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -112,73 +140,96 @@ fn open_migrated(settings: &Settings) -> anyhow::Result<Store> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = cli.config.as_ref();
     match cli.command {
-        Command::Serve {
-            listen,
-            database,
-            rules,
-        } => {
-            let overrides = Overrides {
-                listen,
-                database_url: database.url,
-                rules_dir: rules,
-            };
+        Command::Serve { listen, database, rules } => {
+            let overrides = Overrides { listen, database_url: database.url, rules_dir: rules };
             let settings = settings(config, overrides)?;
             serve(&settings)?;
         }
         Command::Migrate { database } => {
-            let settings = settings(
-                config,
-                Overrides {
-                    database_url: database.url,
-                    ..Default::default()
-                },
-            )?;
+            let settings =
+                settings(config, Overrides { database_url: database.url, ..Default::default() })?;
             let store = Store::open(&settings.database_url, 1)?;
             let applied = store.migrate()?;
             eprintln!("applied {applied} migration(s)");
         }
-        Command::Keys {
-            command:
-                KeysCommand::Create {
-                    role,
-                    department,
-                    database,
-                },
-        } => {
+        Command::Keys { command: KeysCommand::Create { role, department, database } } => {
             let department = department.trim().to_owned();
             anyhow::ensure!(!department.is_empty(), "--department may not be empty");
-            let settings = settings(
-                config,
-                Overrides {
-                    database_url: database.url,
-                    ..Default::default()
-                },
-            )?;
+            let settings =
+                settings(config, Overrides { database_url: database.url, ..Default::default() })?;
             let store = open_migrated(&settings)?;
             let mut conn = store.conn()?;
             let (principal, secret) = crate::store::keys::create(&mut conn, role, &department)?;
-            eprintln!(
-                "created key {} for role {role}, department {department}",
-                principal.key_id
-            );
+            eprintln!("created key {} for role {role}, department {department}", principal.key_id);
             println!("{secret}");
         }
-        Command::Keys {
-            command: KeysCommand::Revoke { id, database },
-        } => {
-            let settings = settings(
-                config,
-                Overrides {
-                    database_url: database.url,
-                    ..Default::default()
-                },
-            )?;
+        Command::Keys { command: KeysCommand::Revoke { id, database } } => {
+            let settings =
+                settings(config, Overrides { database_url: database.url, ..Default::default() })?;
             let store = open_migrated(&settings)?;
             let revoked = crate::store::keys::revoke(&mut *store.conn()?, &id)?;
             anyhow::ensure!(revoked, "no live key with id {id}");
             eprintln!("revoked key {id}");
         }
+        Command::Rules { command } => return rules_command(command),
         Command::Openapi => print!("{}", crate::http::openapi::document_json()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Compiles a folder, printing its findings; `None` when it fails.
+fn compiled(dir: &std::path::Path) -> Option<crate::rules::RuleSet> {
+    match crate::rules::load_dir(dir) {
+        Ok(set) => Some(set),
+        Err(findings) => {
+            for f in &findings {
+                println!("{f}");
+            }
+            println!("{}: {} finding(s); the rule set is refused", dir.display(), findings.len());
+            None
+        }
+    }
+}
+
+fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        RulesCommand::Check { dir } => {
+            let Some(set) = compiled(&dir) else {
+                return Ok(ExitCode::FAILURE);
+            };
+            println!(
+                "{}: ok: version {} from {}, hash {}; {} measures, {} catalog items, {} risk rules, {} fixtures",
+                dir.display(), set.version, set.effective_from, set.hash, set.measures.len(),
+                set.catalog.len(), set.risk.rules.len() + set.risk.overrides.len(), set.fixtures.len()
+            );
+        }
+        RulesCommand::Test { dir } => {
+            let Some(set) = compiled(&dir) else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let results = crate::engine::fixtures::run_all(&set);
+            let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+            for r in &failed {
+                println!("FAIL {}: {}", r.file, r.name);
+                for d in &r.diffs {
+                    println!("    {d}");
+                }
+            }
+            println!("{} passed, {} failed", results.len() - failed.len(), failed.len());
+            if !failed.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        RulesCommand::Diff { old, new } => {
+            let (Some(old), Some(new)) = (compiled(&old), compiled(&new)) else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let lines = crate::rules::diff::diff(&old, &new);
+            for line in &lines {
+                println!("{line}");
+            }
+            println!("{} difference(s)", lines.len());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

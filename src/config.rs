@@ -100,9 +100,7 @@ impl Settings {
     fn apply_file(&mut self, f: FileSettings) {
         let d = self;
         d.listen = f.listen.unwrap_or(std::mem::take(&mut d.listen));
-        d.database_url = f
-            .database_url
-            .unwrap_or(std::mem::take(&mut d.database_url));
+        d.database_url = f.database_url.unwrap_or(std::mem::take(&mut d.database_url));
         d.rules_dir = f.rules_dir.unwrap_or(std::mem::take(&mut d.rules_dir));
         d.body_limit_bytes = f.body_limit_bytes.unwrap_or(d.body_limit_bytes);
         d.shutdown_timeout_secs = f.shutdown_timeout_secs.unwrap_or(d.shutdown_timeout_secs);
@@ -147,10 +145,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credence.toml");
         std::fs::write(&path, "listen = \"0.0.0.0:9000\"\npool_size = 4\n").unwrap();
-        let flags = Overrides {
-            listen: Some("127.0.0.1:1".into()),
-            ..Default::default()
-        };
+        let flags = Overrides { listen: Some("127.0.0.1:1".into()), ..Default::default() };
         let s = Settings::load(Some(&path), &flags).unwrap();
         assert_eq!(s.listen, "127.0.0.1:1");
         assert_eq!(s.pool_size, 4);

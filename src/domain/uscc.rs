@@ -15,9 +15,7 @@ use utoipa::ToSchema;
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights of positions 1-17 in the final check: 3^(i-1) mod 31.
-const CODE_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Weights of the eight body characters of a GB 11714 organisation code.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
@@ -42,11 +40,7 @@ pub struct UsccError {
 
 impl UsccError {
     fn at(position: usize, code: &'static str, detail: String) -> Self {
-        Self {
-            position: Some(position),
-            code,
-            detail,
-        }
+        Self { position: Some(position), code, detail }
     }
 }
 
@@ -224,21 +218,13 @@ fn check_authority_and_category(bytes: &[u8], errors: &mut Vec<UsccError>) {
         errors.push(UsccError::at(
             1,
             "registration_authority",
-            format!(
-                "'{}' is not a registration authority (1-9, A, N, Y)",
-                bytes[0] as char
-            ),
+            format!("'{}' is not a registration authority (1-9, A, N, Y)", bytes[0] as char),
         ));
         return;
     };
     if !authority.categories().contains(&bytes[1]) {
-        let allowed: String = authority
-            .categories()
-            .iter()
-            .map(|&c| c as char)
-            .collect::<Vec<_>>()
-            .iter()
-            .collect();
+        let allowed: String =
+            authority.categories().iter().map(|&c| c as char).collect::<Vec<_>>().iter().collect();
         errors.push(UsccError::at(
             2,
             "organisation_category",
@@ -263,10 +249,7 @@ fn check_division(division: &str, errors: &mut Vec<UsccError>) {
         errors.push(UsccError::at(
             3,
             "division_code",
-            format!(
-                "'{}' is not a province-level division of GB/T 2260",
-                &division[0..2]
-            ),
+            format!("'{}' is not a province-level division of GB/T 2260", &division[0..2]),
         ));
     } else if &division[2..4] == "00" && &division[4..6] != "00" {
         errors.push(UsccError::at(
@@ -336,11 +319,7 @@ mod tests {
     ];
 
     fn codes(raw: &str) -> Vec<(Option<usize>, &'static str)> {
-        Uscc::parse(raw)
-            .unwrap_err()
-            .into_iter()
-            .map(|e| (e.position, e.code))
-            .collect()
+        Uscc::parse(raw).unwrap_err().into_iter().map(|e| (e.position, e.code)).collect()
     }
 
     #[test]
@@ -362,10 +341,7 @@ mod tests {
     fn normalises_spaces_full_width_and_case() {
         let raw = "\u{3000} ９１３３０１００７９９６５５０５８ｂ ";
         assert_eq!(Uscc::parse(raw).unwrap().as_str(), "91330100799655058B");
-        assert_eq!(
-            Uscc::parse("91330100799655058b").unwrap().as_str(),
-            "91330100799655058B"
-        );
+        assert_eq!(Uscc::parse("91330100799655058b").unwrap().as_str(), "91330100799655058B");
     }
 
     #[test]
@@ -373,25 +349,10 @@ mod tests {
         let cases = [
             ("short", "9144030019220382", None, "length"),
             ("letter I", "9144030019220382I6", Some(17), "character_set"),
-            (
-                "authority",
-                "B14403001922038216",
-                Some(1),
-                "registration_authority",
-            ),
-            (
-                "category",
-                "944403001922038216",
-                Some(2),
-                "organisation_category",
-            ),
+            ("authority", "B14403001922038216", Some(1), "registration_authority"),
+            ("category", "944403001922038216", Some(2), "organisation_category"),
             ("province", "919903001922038216", Some(3), "division_code"),
-            (
-                "org check",
-                "914403001922038226",
-                Some(17),
-                "organisation_code_check",
-            ),
+            ("org check", "914403001922038226", Some(17), "organisation_code_check"),
         ];
         for (label, raw, position, code) in cases {
             let got = codes(raw);

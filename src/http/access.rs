@@ -16,25 +16,23 @@ pub struct RouteAccess {
 }
 
 const EVERYONE: &[Role] = &[Regulator, Provider, Policy, Planner, Caseworker, Auditor];
+const RULE_READERS: &[Role] = &[Regulator, Policy, Auditor];
 const SUBJECT_READERS: &[Role] = &[Regulator, Provider, Caseworker, Auditor];
+
+const fn route(method: &'static str, path: &'static str, roles: &'static [Role]) -> RouteAccess {
+    RouteAccess { method, path, roles }
+}
 
 /// Every `/v1` route.
 pub const ROUTES: &[RouteAccess] = &[
-    RouteAccess {
-        method: "POST",
-        path: "/v1/uscc/validate",
-        roles: EVERYONE,
-    },
-    RouteAccess {
-        method: "PUT",
-        path: "/v1/subjects/{uscc}",
-        roles: &[],
-    },
-    RouteAccess {
-        method: "GET",
-        path: "/v1/subjects/{uscc}",
-        roles: SUBJECT_READERS,
-    },
+    route("POST", "/v1/uscc/validate", EVERYONE),
+    route("PUT", "/v1/subjects/{uscc}", &[]),
+    route("GET", "/v1/subjects/{uscc}", SUBJECT_READERS),
+    route("GET", "/v1/rulesets", RULE_READERS),
+    route("GET", "/v1/rulesets/{hash}", RULE_READERS),
+    route("POST", "/v1/rulesets/reload", &[Policy]),
+    route("GET", "/v1/measures", &[Regulator, Policy, Planner, Caseworker, Auditor]),
+    route("GET", "/v1/catalog", EVERYONE),
 ];
 
 /// The roles admitted to a route, or `None` for a route not in the table.

@@ -30,10 +30,7 @@ pub struct KeyCache {
 impl KeyCache {
     fn get(&self, hash: &str) -> Option<Option<Principal>> {
         let entries = self.entries.lock().expect("key cache lock");
-        entries
-            .get(hash)
-            .filter(|(_, at)| at.elapsed() < CACHE_TTL)
-            .map(|(p, _)| p.clone())
+        entries.get(hash).filter(|(_, at)| at.elapsed() < CACHE_TTL).map(|(p, _)| p.clone())
     }
 
     fn put(&self, hash: String, principal: Option<Principal>) {
@@ -53,17 +50,12 @@ pub async fn require_key<B: MessageBody + 'static>(
     let pattern = req.match_pattern().filter(|p| p.starts_with("/v1/"));
     let Some(pattern) = pattern else {
         // Not an API route, or no such route (the 404 handler answers).
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
     };
     match check(&req, &pattern).await {
         Ok(principal) => {
             req.extensions_mut().insert(principal);
-            next.call(req)
-                .await
-                .map(ServiceResponse::map_into_left_body)
+            next.call(req).await.map(ServiceResponse::map_into_left_body)
         }
         Err(error) => Ok(req.error_response(error).map_into_right_body()),
     }
@@ -100,10 +92,8 @@ async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
     let found = match state.key_cache.get(&hash) {
         Some(cached) => cached,
         None => {
-            let found = state
-                .store
-                .run(move |conn| crate::store::keys::find(conn, &secret))
-                .await?;
+            let found =
+                state.store.run(move |conn| crate::store::keys::find(conn, &secret)).await?;
             state.key_cache.put(hash, found.clone());
             found
         }

@@ -53,13 +53,7 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            detail: detail.into(),
-            fields: Vec::new(),
-            retry_after_secs: None,
-        }
+        Self { status, code, detail: detail.into(), fields: Vec::new(), retry_after_secs: None }
     }
 
     /// 400: the request could not be read (malformed JSON, bad query string).
@@ -115,11 +109,7 @@ impl ApiError {
     /// 500: our bug. The cause goes to the log, not to the client.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error.cause = %cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "an internal error occurred",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred")
     }
 
     /// Adds field errors.

@@ -25,20 +25,12 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<BodyLimit>>()
-            .map_or(1024 * 1024, |l| l.0);
+        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1024 * 1024, |l| l.0);
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase()
-            })
+            .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
             .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
         let declared = req
             .headers()
@@ -82,12 +74,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             serde_json::error::Category::Data => {
                 let detail = inner.to_string();
                 ApiError::unprocessable("invalid_body", format!("{pointer}: {detail}")).with_fields(
-                    vec![FieldError {
-                        pointer,
-                        code: "invalid".into(),
-                        detail,
-                        position: None,
-                    }],
+                    vec![FieldError { pointer, code: "invalid".into(), detail, position: None }],
                 )
             }
             _ => ApiError::bad_request(
@@ -96,8 +83,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ),
         }
     })?;
-    de.end()
-        .map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
+    de.end().map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
     Ok(value)
 }
 
@@ -144,16 +130,11 @@ fn collect(errors: &ValidationErrors, prefix: String, out: &mut Vec<FieldError>)
     for (field, kind) in errors.errors() {
         let pointer = format!("{prefix}/{field}");
         match kind {
-            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
-                FieldError {
-                    pointer: pointer.clone(),
-                    code: e.code.to_string(),
-                    detail: e
-                        .message
-                        .as_ref()
-                        .map_or_else(|| e.code.to_string(), |m| m.to_string()),
-                    position: None,
-                }
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| FieldError {
+                pointer: pointer.clone(),
+                code: e.code.to_string(),
+                detail: e.message.as_ref().map_or_else(|| e.code.to_string(), |m| m.to_string()),
+                position: None,
             })),
             ValidationErrorsKind::Struct(inner) => collect(inner, pointer, out),
             ValidationErrorsKind::List(items) => {

@@ -18,27 +18,19 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
-            Opts::new(
-                "credence_http_requests_total",
-                "HTTP requests by route and status",
-            ),
+            Opts::new("credence_http_requests_total", "HTTP requests by route and status"),
             &["method", "route", "status"],
         )
         .expect("valid metric");
         let latency = HistogramVec::new(
             HistogramOpts::new("credence_http_request_duration_seconds", "HTTP latency").buckets(
-                vec![
-                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-                ],
+                vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5],
             ),
             &["method", "route"],
         )
         .expect("valid metric");
         let pool = IntGaugeVec::new(
-            Opts::new(
-                "credence_db_pool_connections",
-                "database pool connections by state",
-            ),
+            Opts::new("credence_db_pool_connections", "database pool connections by state"),
             &["state"],
         )
         .expect("valid metric");
@@ -49,22 +41,13 @@ impl Metrics {
         ] {
             registry.register(metric).expect("unique metric");
         }
-        Self {
-            registry,
-            requests,
-            latency,
-            pool,
-        }
+        Self { registry, requests, latency, pool }
     }
 
     /// Counts one finished request.
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        self.requests
-            .with_label_values(&[method, route, &status.to_string()])
-            .inc();
-        self.latency
-            .with_label_values(&[method, route])
-            .observe(seconds);
+        self.requests.with_label_values(&[method, route, &status.to_string()]).inc();
+        self.latency.with_label_values(&[method, route]).observe(seconds);
     }
 
     /// The text exposition, with the pool state read now.
@@ -72,9 +55,7 @@ impl Metrics {
         let (open, idle) = pool;
         self.pool.with_label_values(&["open"]).set(open.into());
         self.pool.with_label_values(&["idle"]).set(idle.into());
-        self.pool
-            .with_label_values(&["in_use"])
-            .set(open.saturating_sub(idle).into());
+        self.pool.with_label_values(&["in_use"]).set(open.saturating_sub(idle).into());
         self.pool.with_label_values(&["max"]).set(pool_max.into());
         let mut out = Vec::new();
         prometheus::TextEncoder::new()

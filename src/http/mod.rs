@@ -8,6 +8,7 @@ pub mod json;
 pub mod metrics;
 pub mod openapi;
 pub mod request_log;
+mod rulesets;
 pub mod server;
 mod service;
 mod subjects;
@@ -39,14 +40,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(uscc::validate)
         .service(subjects::put_subject)
         .service(subjects::get_subject)
+        .service(rulesets::list)
+        .service(rulesets::reload)
+        .service(rulesets::detail)
+        .service(rulesets::measures)
+        .service(rulesets::catalog)
         .default_service(web::to(not_found));
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
     use actix_web::ResponseError;
-    error::ApiError::not_found(
-        "not_found",
-        format!("no route {} {}", req.method(), req.path()),
-    )
-    .error_response()
+    error::ApiError::not_found("not_found", format!("no route {} {}", req.method(), req.path()))
+        .error_response()
 }

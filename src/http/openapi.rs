@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{error, service, subjects, uscc};
+use super::{error, rulesets, service, subjects, uscc};
 
 /// The API v1 document.
 #[derive(OpenApi)]
@@ -22,12 +22,18 @@ use super::{error, service, subjects, uscc};
         uscc::validate,
         subjects::put_subject,
         subjects::get_subject,
+        rulesets::list,
+        rulesets::detail,
+        rulesets::reload,
+        rulesets::measures,
+        rulesets::catalog,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
     tags(
         (name = "service", description = "Liveness, readiness, metrics"),
         (name = "subjects", description = "Credit subjects and their codes"),
+        (name = "rules", description = "Rule sets, measures and the catalog"),
     )
 )]
 pub struct ApiDoc;
@@ -46,10 +52,7 @@ impl Modify for BearerAuth {
 
 /// The document as pretty JSON, as committed under `openapi/openapi.json`.
 pub fn document_json() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the document serialises")
-        + "\n"
+    ApiDoc::openapi().to_pretty_json().expect("the document serialises") + "\n"
 }
 
 /// Swagger UI at `/docs`, serving the document at `/openapi.json`.

@@ -21,9 +21,7 @@ fn incoming_id(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(&REQUEST_ID)?.to_str().ok()?;
     let ok = !value.is_empty()
         && value.len() <= 128
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
     ok.then(|| value.to_owned())
 }
 
@@ -83,9 +81,7 @@ fn record(
 ) {
     let elapsed = started.elapsed();
     if let Some(state) = state {
-        state
-            .metrics
-            .observe(method, route, status, elapsed.as_secs_f64());
+        state.metrics.observe(method, route, status, elapsed.as_secs_f64());
     }
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
     let _entered = span.enter();

@@ -34,11 +34,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let database = state.store.ping().await;
     let ruleset = state.rules.active().map(|r| r.hash.clone());
     let ready = database && ruleset.is_some();
-    let body = Readiness {
-        ready,
-        database,
-        ruleset,
-    };
+    let body = Readiness { ready, database, ruleset };
     if ready {
         HttpResponse::Ok().json(body)
     } else {
@@ -50,10 +46,6 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(tag = "service", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let text = state
-        .metrics
-        .render(state.store.pool_state(), state.store.pool_max());
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(text)
+    let text = state.metrics.render(state.store.pool_state(), state.store.pool_max());
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(text)
 }

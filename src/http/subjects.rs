@@ -78,11 +78,7 @@ impl From<Subject> for SubjectView {
 /// Parses a code from the path, or answers 422 naming the position.
 pub fn path_uscc(raw: &str) -> Result<Uscc, ApiError> {
     Uscc::parse(raw).map_err(|errors| {
-        let detail = errors
-            .iter()
-            .map(|e| e.detail.clone())
-            .collect::<Vec<_>>()
-            .join("; ");
+        let detail = errors.iter().map(|e| e.detail.clone()).collect::<Vec<_>>().join("; ");
         let fields = errors
             .into_iter()
             .map(|e| FieldError {
@@ -92,11 +88,8 @@ pub fn path_uscc(raw: &str) -> Result<Uscc, ApiError> {
                 position: e.position,
             })
             .collect();
-        ApiError::unprocessable(
-            "invalid_uscc",
-            format!("'{raw}' is not a valid code: {detail}"),
-        )
-        .with_fields(fields)
+        ApiError::unprocessable("invalid_uscc", format!("'{raw}' is not a valid code: {detail}"))
+            .with_fields(fields)
     })
 }
 
@@ -126,17 +119,10 @@ pub async fn put_subject(
     };
 
     let stored = subject.clone();
-    let created = state
-        .store
-        .run(move |conn| store::subjects::upsert(conn, &stored))
-        .await?;
+    let created = state.store.run(move |conn| store::subjects::upsert(conn, &stored)).await?;
 
     let view = SubjectView::from(subject);
-    Ok(if created {
-        HttpResponse::Created().json(view)
-    } else {
-        HttpResponse::Ok().json(view)
-    })
+    Ok(if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
 }
 
 /// Reads a subject.
@@ -154,10 +140,7 @@ pub async fn get_subject(
 ) -> ApiResult<HttpResponse> {
     let uscc = path_uscc(&path)?;
     let key = uscc.clone();
-    let subject = state
-        .store
-        .run(move |conn| store::subjects::get(conn, &key))
-        .await?;
+    let subject = state.store.run(move |conn| store::subjects::get(conn, &key)).await?;
     let subject = subject
         .ok_or_else(|| ApiError::not_found("subject_not_found", format!("no subject {uscc}")))?;
     Ok(HttpResponse::Ok().json(SubjectView::from(subject)))

@@ -53,12 +53,7 @@ pub async fn validate(Json(body): Json<ValidateRequest>) -> ApiResult<HttpRespon
         .map(|code| {
             let normalized = uscc::normalize(&code);
             let errors = Uscc::parse(&code).err().unwrap_or_default();
-            CodeResult {
-                valid: errors.is_empty(),
-                code,
-                normalized,
-                errors,
-            }
+            CodeResult { valid: errors.is_empty(), code, normalized, errors }
         })
         .collect();
     Ok(HttpResponse::Ok().json(ValidateResponse { results }))

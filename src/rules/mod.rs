@@ -1,43 +1,35 @@
-//! Rule sets: the registry of loaded versions and the one in force.
+//! Rule sets: files under `rules/` loaded, linted, compiled once and kept as
+//! immutable, content-addressed versions; the registry knows which version is
+//! in force on any date.
 
-use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+pub mod calendar;
+pub mod compile;
+pub mod diagnostic;
+pub mod diff;
+pub mod fixture;
+mod lint;
+pub mod model;
+pub mod registry;
+pub mod script;
+pub mod set;
+pub mod source;
 
-use crate::store::Store;
+pub use diagnostic::Diagnostic;
+pub use registry::Registry;
+pub use set::{shared_engine, RuleSet};
+pub use source::Sources;
 
-/// A loaded, content-addressed rule set.
-#[derive(Debug)]
-pub struct RuleSet {
-    /// SHA-256 of the canonical content.
-    pub hash: String,
-    /// The version named in `ruleset.toml`.
-    pub version: String,
-}
-
-/// The rule sets known to this process and the one active now.
-pub struct Registry {
-    dir: PathBuf,
-    active: RwLock<Option<Arc<RuleSet>>>,
-}
-
-impl Registry {
-    /// A registry over a rules folder, with nothing active yet.
-    pub fn new(dir: PathBuf) -> Self {
-        Self {
-            dir,
-            active: RwLock::new(None),
-        }
-    }
-
-    /// Loads the folder at start. The loader, linter and Rhai engine come with
-    /// the rule-set work (issue 5); until then no set is active and `/readyz`
-    /// answers 503.
-    pub fn load_at_start(&self, _store: &Store) {
-        tracing::warn!(rules.dir = %self.dir.display(), "rule-set loading is not built yet; no rule set is active");
-    }
-
-    /// The rule set in force now, if any.
-    pub fn active(&self) -> Option<Arc<RuleSet>> {
-        self.active.read().expect("rules lock").clone()
-    }
+/// Reads and compiles a rules folder.
+pub fn load_dir(dir: &std::path::Path) -> Result<RuleSet, Vec<Diagnostic>> {
+    let sources = Sources::read_dir(dir).map_err(|e| {
+        vec![Diagnostic::at_line(
+            &dir.display().to_string(),
+            "",
+            1,
+            1,
+            "unreadable",
+            format!("cannot read the rules folder: {e}"),
+        )]
+    })?;
+    compile::compile(sources)
 }

@@ -52,11 +52,7 @@ pub fn create(
             api_keys::created_at.eq(now_text()),
         ))
         .execute(conn)?;
-    let principal = Principal {
-        key_id,
-        role,
-        department: department.to_owned(),
-    };
+    let principal = Principal { key_id, role, department: department.to_owned() };
     Ok((principal, secret))
 }
 
@@ -70,11 +66,7 @@ pub fn find(conn: &mut AnyConnection, secret: &str) -> Result<Option<Principal>,
         .optional()?;
     Ok(row.and_then(|(key_id, role, department)| {
         let role = role.parse().ok()?;
-        Some(Principal {
-            key_id,
-            role,
-            department,
-        })
+        Some(Principal { key_id, role, department })
     }))
 }
 

@@ -2,7 +2,9 @@
 //! the only module that knows which backend is in use.
 
 mod connection;
+pub mod decisions;
 pub mod keys;
+pub mod rulesets;
 mod schema;
 pub mod subjects;
 
@@ -92,9 +94,7 @@ impl Store {
             AnyConnection::Sqlite(c) => {
                 c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len())
             }
-            AnyConnection::Pg(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
+            AnyConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
         };
         applied.map_err(|e| StoreError::Migration(e.to_string()))
     }
@@ -104,9 +104,7 @@ impl Store {
         let mut conn = self.conn()?;
         let reverted = match &mut *conn {
             AnyConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            AnyConnection::Pg(c) => c
-                .revert_all_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
+            AnyConnection::Pg(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
         };
         reverted.map_err(|e| StoreError::Migration(e.to_string()))
     }

@@ -24,3 +24,37 @@ diesel::table! {
         updated_at -> Text,
     }
 }
+
+diesel::table! {
+    ruleset_versions (hash) {
+        hash -> Text,
+        name -> Text,
+        version -> Text,
+        effective_from -> Text,
+        loaded_at -> Text,
+        files -> Text,
+    }
+}
+
+diesel::table! {
+    decisions (seq) {
+        seq -> BigInt,
+        id -> Text,
+        kind -> Text,
+        uscc -> Nullable<Text>,
+        department -> Text,
+        ruleset -> Nullable<Text>,
+        recorded_at -> Text,
+        body -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    decision_chain_head (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        last_hash -> Text,
+    }
+}

@@ -10,15 +10,8 @@ use credence::domain::Role;
 both_backends!(bodies_and_paths, |app: TestApp| {
     let key = app.key(Role::Admin);
     let json = "application/json";
-    type Case = (
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        Vec<u8>,
-        u16,
-        &'static str,
-    );
+    type Case =
+        (&'static str, &'static str, &'static str, &'static str, Vec<u8>, u16, &'static str);
     let cases: Vec<Case> = vec![
         (
             "malformed JSON",
@@ -47,15 +40,7 @@ both_backends!(bodies_and_paths, |app: TestApp| {
             422,
             "invalid_body",
         ),
-        (
-            "missing field",
-            "POST",
-            "/v1/uscc/validate",
-            json,
-            b"{}".to_vec(),
-            422,
-            "invalid_body",
-        ),
+        ("missing field", "POST", "/v1/uscc/validate", json, b"{}".to_vec(), 422, "invalid_body"),
         (
             "unknown field",
             "POST",
@@ -119,44 +104,20 @@ both_backends!(bodies_and_paths, |app: TestApp| {
             422,
             "invalid_body",
         ),
-        (
-            "unknown route",
-            "GET",
-            "/v1/nothing",
-            json,
-            vec![],
-            404,
-            "not_found",
-        ),
+        ("unknown route", "GET", "/v1/nothing", json, vec![], 404, "not_found"),
     ];
     for (label, method, path, ctype, body, status, code) in cases {
         let answer = app.call_raw(method, path, &key, ctype, body);
         assert_eq!(answer.status, status, "{label}: {}", answer.text);
         assert_eq!(answer.body["code"], code, "{label}: {}", answer.text);
-        assert_eq!(
-            answer.headers["content-type"], "application/problem+json",
-            "{label}"
-        );
+        assert_eq!(answer.headers["content-type"], "application/problem+json", "{label}");
     }
 
     let missing = app.call_raw("POST", "/v1/uscc/validate", &key, json, b"{}".to_vec());
-    assert_eq!(
-        missing.body["errors"][0]["pointer"], "/codes",
-        "{}",
-        missing.text
-    );
-    let wrong = app.call_raw(
-        "POST",
-        "/v1/uscc/validate",
-        &key,
-        json,
-        br#"{"codes": ["a", 2]}"#.to_vec(),
-    );
-    assert_eq!(
-        wrong.body["errors"][0]["pointer"], "/codes/1",
-        "{}",
-        wrong.text
-    );
+    assert_eq!(missing.body["errors"][0]["pointer"], "/codes", "{}", missing.text);
+    let wrong =
+        app.call_raw("POST", "/v1/uscc/validate", &key, json, br#"{"codes": ["a", 2]}"#.to_vec());
+    assert_eq!(wrong.body["errors"][0]["pointer"], "/codes/1", "{}", wrong.text);
 });
 
 #[test]
@@ -164,12 +125,8 @@ fn oversize_bodies_answer_413_under_a_configured_cap() {
     let app = TestApp::spawn_with(Backend::Sqlite, |s| s.body_limit_bytes = 1000).unwrap();
     let key = app.key(Role::Admin);
     let codes: Vec<String> = (0..200).map(|_| "914403001922038216".to_string()).collect();
-    let answer = app.call(
-        "POST",
-        "/v1/uscc/validate",
-        Some(&key),
-        Some(&json!({ "codes": codes })),
-    );
+    let answer =
+        app.call("POST", "/v1/uscc/validate", Some(&key), Some(&json!({ "codes": codes })));
     assert_eq!(answer.status, 413, "{}", answer.text);
     assert_eq!(answer.body["code"], "body_too_large");
 

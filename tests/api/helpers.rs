@@ -34,29 +34,19 @@ impl PgDatabase {
         let name = format!("credence_t_{}", uuid::Uuid::new_v4().simple());
         let mut conn = PgConnection::establish(&admin_url)
             .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL is unreachable: {e}"));
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .unwrap();
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(b, _)| b);
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).unwrap();
+        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
         let url = format!("{base}/{name}");
-        Some(Self {
-            admin_url,
-            name,
-            url,
-        })
+        Some(Self { admin_url, name, url })
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
+            let _ =
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                    .execute(&mut conn);
         }
     }
 }
@@ -73,20 +63,15 @@ impl TestDatabase {
     pub fn new(backend: Backend) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
         let (url, pg) = match backend {
-            Backend::Sqlite => (
-                format!("sqlite://{}", dir.path().join("credence.db").display()),
-                None,
-            ),
+            Backend::Sqlite => {
+                (format!("sqlite://{}", dir.path().join("credence.db").display()), None)
+            }
             Backend::Postgres => {
                 let pg = PgDatabase::create()?;
                 (pg.url.clone(), Some(pg))
             }
         };
-        Some(Self {
-            url,
-            _dir: dir,
-            _pg: pg,
-        })
+        Some(Self { url, _dir: dir, _pg: pg })
     }
 }
 
@@ -148,10 +133,7 @@ impl TestApp {
                 }
             })
         });
-        let (port, handle) = rx
-            .recv()
-            .unwrap()
-            .unwrap_or_else(|e| panic!("start failed: {e}"));
+        let (port, handle) = rx.recv().unwrap().unwrap_or_else(|e| panic!("start failed: {e}"));
         let store = Store::open(&db.url, 2).unwrap();
         Some(Self {
             base: format!("http://127.0.0.1:{port}"),
@@ -171,9 +153,7 @@ impl TestApp {
     /// A new key of this role and department.
     pub fn key_for(&self, role: Role, department: &str) -> String {
         let mut conn = self.store.conn().unwrap();
-        credence::store::keys::create(&mut conn, role, department)
-            .unwrap()
-            .1
+        credence::store::keys::create(&mut conn, role, department).unwrap().1
     }
 
     /// Sends a request; `key` None sends no Authorization header.
@@ -219,12 +199,7 @@ impl TestApp {
         let headers = response.headers().clone();
         let text = response.text().unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Answer { status, headers, body, text }
     }
 }
 

@@ -7,6 +7,7 @@ mod helpers;
 mod bad_input;
 mod cli;
 mod roles;
+mod rules;
 mod service;
 mod storage;
 mod subjects;

@@ -15,10 +15,7 @@ fn concrete(pattern: &str) -> String {
     pattern
         .replace("{uscc}", "914403001922038216")
         .replace("{id}", "00000000-0000-0000-0000-000000000000")
-        .replace(
-            "{hash}",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-        )
+        .replace("{hash}", "0000000000000000000000000000000000000000000000000000000000000000")
 }
 
 both_backends!(every_route_against_every_role, |app: TestApp| {
@@ -28,17 +25,9 @@ both_backends!(every_route_against_every_role, |app: TestApp| {
         let body = serde_json::json!({});
 
         let anonymous = app.call(route.method, &path, None, Some(&body));
-        assert_eq!(
-            anonymous.status, 401,
-            "{} {} without a key",
-            route.method, route.path
-        );
+        assert_eq!(anonymous.status, 401, "{} {} without a key", route.method, route.path);
         let unknown = app.call(route.method, &path, Some("crd_unknown"), Some(&body));
-        assert_eq!(
-            unknown.status, 401,
-            "{} {} with an unknown key",
-            route.method, route.path
-        );
+        assert_eq!(unknown.status, 401, "{} {} with an unknown key", route.method, route.path);
 
         for (role, key) in &keys {
             let answer = app.call(route.method, &path, Some(key), Some(&body));
@@ -76,9 +65,7 @@ fn every_v1_route_in_the_document_is_in_the_access_table() {
             documented.insert((method.to_uppercase(), path.clone()));
         }
     }
-    let declared: BTreeSet<_> = ROUTES
-        .iter()
-        .map(|r| (r.method.to_owned(), r.path.to_owned()))
-        .collect();
+    let declared: BTreeSet<_> =
+        ROUTES.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
     assert_eq!(documented, declared);
 }

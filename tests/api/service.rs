@@ -9,12 +9,7 @@ both_backends!(health_and_metrics, |app: TestApp| {
     let ready = app.call("GET", "/readyz", None, None);
     assert_eq!(ready.body["database"], true, "{}", ready.text);
     let has_rules = !ready.body["ruleset"].is_null();
-    assert_eq!(
-        ready.status,
-        if has_rules { 200 } else { 503 },
-        "{}",
-        ready.text
-    );
+    assert_eq!(ready.status, if has_rules { 200 } else { 503 }, "{}", ready.text);
 
     let metrics = app.call("GET", "/metrics", None, None);
     assert_eq!(metrics.status, 200);
@@ -25,12 +20,8 @@ both_backends!(health_and_metrics, |app: TestApp| {
         "{}",
         metrics.text
     );
-    assert!(metrics
-        .text
-        .contains("credence_http_request_duration_seconds_bucket"));
-    assert!(metrics
-        .text
-        .contains(r#"credence_db_pool_connections{state="max"} 4"#));
+    assert!(metrics.text.contains("credence_http_request_duration_seconds_bucket"));
+    assert!(metrics.text.contains(r#"credence_db_pool_connections{state="max"} 4"#));
 });
 
 both_backends!(request_id_is_kept_or_made, |app: TestApp| {
@@ -41,11 +32,7 @@ both_backends!(request_id_is_kept_or_made, |app: TestApp| {
         .send()
         .unwrap();
     assert_eq!(response.headers()["x-request-id"], "abc-123");
-    let response = app
-        .client
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .unwrap();
+    let response = app.client.get(format!("{}/healthz", app.base)).send().unwrap();
     assert_eq!(response.headers()["x-request-id"].len(), 36);
     let response = app
         .client
@@ -62,16 +49,9 @@ both_backends!(openapi_and_docs_are_served, |app: TestApp| {
     assert_eq!(spec.status, 200);
     assert!(spec.body["openapi"].as_str().unwrap().starts_with("3."));
     assert!(spec.body["paths"]["/v1/uscc/validate"].is_object());
-    let docs = app
-        .client
-        .get(format!("{}/docs/", app.base))
-        .send()
-        .unwrap();
+    let docs = app.client.get(format!("{}/docs/", app.base)).send().unwrap();
     assert_eq!(docs.status(), 200);
-    assert!(
-        docs.text().unwrap().contains("swagger"),
-        "Swagger UI is served from vendored assets"
-    );
+    assert!(docs.text().unwrap().contains("swagger"), "Swagger UI is served from vendored assets");
 });
 
 #[test]

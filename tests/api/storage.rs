@@ -14,11 +14,7 @@ fn round_trip(backend: Backend) {
     assert!(up > 0);
     assert_eq!(store.revert_all().unwrap(), up);
     assert_eq!(store.migrate().unwrap(), up);
-    assert_eq!(
-        store.migrate().unwrap(),
-        0,
-        "nothing pending after a full run"
-    );
+    assert_eq!(store.migrate().unwrap(), 0, "nothing pending after a full run");
 }
 
 #[test]
@@ -34,10 +30,7 @@ fn postgres_migrations_go_up_down_and_up() {
 #[test]
 fn unknown_scheme_is_refused() {
     let err = Store::open("mysql://root@localhost/test", 1).err().unwrap();
-    assert!(
-        err.to_string().contains("'mysql' is not supported"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("'mysql' is not supported"), "{err}");
 }
 
 #[test]
@@ -45,8 +38,5 @@ fn a_postgres_url_never_opens_sqlite() {
     let result = Store::open("postgres://nobody@127.0.0.1:1/nothing", 1);
     let err = result.err().expect("an unreachable PostgreSQL is an error");
     assert!(err.to_string().contains("no database connection"), "{err}");
-    assert!(
-        !std::path::Path::new("postgres:").exists(),
-        "no SQLite file was created"
-    );
+    assert!(!std::path::Path::new("postgres:").exists(), "no SQLite file was created");
 }

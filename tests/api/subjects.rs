@@ -15,10 +15,7 @@ both_backends!(put_then_get, |app: TestApp| {
 
     let created = app.call("PUT", path, Some(&admin), Some(&body));
     assert_eq!(created.status, 201, "{}", created.text);
-    assert_eq!(
-        created.body["division"], "440300",
-        "division defaults to the code's"
-    );
+    assert_eq!(created.body["division"], "440300", "division defaults to the code's");
 
     let read = app.call("GET", path, Some(&reader), None);
     assert_eq!(read.status, 200);
@@ -34,33 +31,18 @@ both_backends!(put_then_get, |app: TestApp| {
     assert!(read.body["industry"].is_null());
 
     // Lower case and full-width forms address the same subject.
-    let read = app.call(
-        "GET",
-        "/v1/subjects/91440300192203821６",
-        Some(&reader),
-        None,
-    );
+    let read = app.call("GET", "/v1/subjects/91440300192203821６", Some(&reader), None);
     assert_eq!(read.status, 200, "{}", read.text);
 });
 
 both_backends!(bad_and_unknown_codes, |app: TestApp| {
     let reader = app.key(Role::Caseworker);
-    let bad = app.call(
-        "GET",
-        "/v1/subjects/914403001922038217",
-        Some(&reader),
-        None,
-    );
+    let bad = app.call("GET", "/v1/subjects/914403001922038217", Some(&reader), None);
     assert_eq!(bad.status, 422);
     assert_eq!(bad.body["errors"][0]["position"], 18);
     assert_eq!(bad.body["errors"][0]["pointer"], "/path/uscc");
 
-    let missing = app.call(
-        "GET",
-        "/v1/subjects/91330100799655058B",
-        Some(&reader),
-        None,
-    );
+    let missing = app.call("GET", "/v1/subjects/91330100799655058B", Some(&reader), None);
     assert_eq!(missing.status, 404);
     assert_eq!(missing.body["code"], "subject_not_found");
 });

@@ -31,22 +31,13 @@ both_backends!(validates_and_normalises, |app: TestApp| {
 both_backends!(takes_ten_thousand_codes_and_no_more, |app: TestApp| {
     let key = app.key(Role::Provider);
     let many: Vec<&str> = vec!["914403001922038216"; 10_000];
-    let answer = app.call(
-        "POST",
-        "/v1/uscc/validate",
-        Some(&key),
-        Some(&json!({ "codes": many })),
-    );
+    let answer = app.call("POST", "/v1/uscc/validate", Some(&key), Some(&json!({ "codes": many })));
     assert_eq!(answer.status, 200);
     assert_eq!(answer.body["results"].as_array().unwrap().len(), 10_000);
 
     let too_many: Vec<&str> = vec!["914403001922038216"; 10_001];
-    let answer = app.call(
-        "POST",
-        "/v1/uscc/validate",
-        Some(&key),
-        Some(&json!({ "codes": too_many })),
-    );
+    let answer =
+        app.call("POST", "/v1/uscc/validate", Some(&key), Some(&json!({ "codes": too_many })));
     assert_eq!(answer.status, 422);
     assert_eq!(answer.body["errors"][0]["pointer"], "/codes");
 });

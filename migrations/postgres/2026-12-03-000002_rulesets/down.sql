@@ -1,0 +1,1 @@
+DROP TABLE ruleset_versions;

@@ -1,0 +1,2 @@
+DROP TABLE decision_chain_head;
+DROP TABLE decisions;

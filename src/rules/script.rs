@@ -1,0 +1,220 @@
+//! The sandboxed Rhai engine that runs rule conditions and scoring.
+//!
+//! Built once with `Engine::new_raw` and only the packages rules need (no
+//! modules, no time, no printing), with limits on operations, call levels,
+//! expression depth and string/array/map sizes, and a wall-clock deadline per
+//! call, so that a rule that runs away ends with an error naming the rule.
+//! Each AST is compiled once and shared by all threads.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rhai::packages::{
+    BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, MoreStringPackage, Package,
+};
+use rhai::{Array, CallFnOptions, Dynamic, Engine, Map, Scope, AST};
+use rust_decimal::Decimal;
+
+/// A call that runs longer than this is ended.
+pub const DEADLINE: Duration = Duration::from_millis(50);
+
+/// Most operations one call may take.
+const MAX_OPERATIONS: u64 = 1_000_000;
+
+thread_local! {
+    static CALL_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// What a rule function answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Fired or not, with no records named.
+    Flag(bool),
+    /// The ids of the records that made it fire (empty: did not fire).
+    Records(Vec<String>),
+}
+
+impl Outcome {
+    /// Whether the rule fired.
+    pub fn fired(&self) -> bool {
+        match self {
+            Outcome::Flag(b) => *b,
+            Outcome::Records(ids) => !ids.is_empty(),
+        }
+    }
+}
+
+/// Builds the engine with the helper functions of `docs/rules.md`.
+pub fn engine() -> Engine {
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(CorePackage::new().as_shared_module());
+    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+    engine.register_global_module(BasicMapPackage::new().as_shared_module());
+    engine.register_global_module(MoreStringPackage::new().as_shared_module());
+    engine.register_global_module(BasicMathPackage::new().as_shared_module());
+    engine
+        .set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(32)
+        .set_max_expr_depths(64, 32)
+        .set_max_string_size(64 * 1024)
+        .set_max_array_size(100_000)
+        .set_max_map_size(10_000)
+        .set_strict_variables(true);
+    engine.on_progress(|ops| {
+        if ops % 256 != 0 {
+            return None;
+        }
+        let started = CALL_STARTED.with(Cell::get)?;
+        (started.elapsed() > DEADLINE).then(|| Dynamic::from("deadline exceeded"))
+    });
+    register_helpers(&mut engine);
+    engine
+}
+
+fn register_helpers(engine: &mut Engine) {
+    engine.register_fn("of_kind", |facts: Map, kind: &str| -> Array {
+        records(&facts).into_iter().filter(|r| field(r, "kind") == kind).collect()
+    });
+    engine.register_fn("within_years", |list: Array, facts: Map, years: i64| -> Array {
+        let Some(as_of) = facts.get("as_of").and_then(|d| date(&d.to_string())) else {
+            return Array::new();
+        };
+        let from = as_of
+            .checked_sub_months(chrono::Months::new((years.max(0) as u32) * 12))
+            .unwrap_or(NaiveDate::MIN);
+        list.into_iter()
+            .filter(|r| {
+                r.read_lock::<Map>()
+                    .and_then(|m| m.get("decided_on").and_then(|d| date(&d.to_string())))
+                    .is_some_and(|d| d > from && d <= as_of)
+            })
+            .collect()
+    });
+    engine.register_fn("with_attr", |list: Array, name: &str, value: Dynamic| -> Array {
+        let wanted = value.to_string();
+        list.into_iter()
+            .filter(|r| {
+                let Some(map) = r.read_lock::<Map>() else {
+                    return false;
+                };
+                let Some(attrs) =
+                    map.get("attributes").and_then(|a| a.read_lock::<Map>().map(|m| m.clone()))
+                else {
+                    return false;
+                };
+                match attrs.get(name) {
+                    Some(v) if v.is_array() => v
+                        .read_lock::<Array>()
+                        .is_some_and(|items| items.iter().any(|i| i.to_string() == wanted)),
+                    Some(v) => v.to_string() == wanted,
+                    None => false,
+                }
+            })
+            .collect()
+    });
+    engine.register_fn("ids", |list: Array| -> Array {
+        list.iter().map(|r| Dynamic::from(field(r, "id"))).collect()
+    });
+    engine.register_fn("amount", |record: Map, name: &str| -> Decimal {
+        record
+            .get("attributes")
+            .and_then(|a| a.read_lock::<Map>().and_then(|m| m.get(name).map(|v| v.to_string())))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default()
+    });
+    engine.register_fn("decimal", |text: &str| -> Decimal { text.parse().unwrap_or_default() });
+    engine.register_fn("days_between", |from: &str, to: &str| -> i64 {
+        match (date(from), date(to)) {
+            (Some(a), Some(b)) => (b - a).num_days(),
+            _ => 0,
+        }
+    });
+}
+
+fn records(facts: &Map) -> Array {
+    facts.get("records").and_then(|r| r.read_lock::<Array>().map(|a| a.clone())).unwrap_or_default()
+}
+
+fn field(record: &Dynamic, name: &str) -> String {
+    record.read_lock::<Map>().and_then(|m| m.get(name).map(|v| v.to_string())).unwrap_or_default()
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// Calls `function(args...)` in `ast`, under the deadline; the error names `rule`.
+pub fn call(
+    engine: &Engine,
+    ast: &AST,
+    rule: &str,
+    function: &str,
+    args: impl rhai::FuncArgs,
+) -> Result<Outcome, String> {
+    CALL_STARTED.with(|c| c.set(Some(Instant::now())));
+    let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+    let result =
+        engine.call_fn_with_options::<Dynamic>(options, &mut Scope::new(), ast, function, args);
+    CALL_STARTED.with(|c| c.set(None));
+    let value = result.map_err(|e| format!("rule {rule}: {function}: {e}"))?;
+    if let Ok(b) = value.as_bool() {
+        return Ok(Outcome::Flag(b));
+    }
+    if value.is_array() {
+        let items = value.cast::<Array>();
+        return Ok(Outcome::Records(items.iter().map(|i| i.to_string()).collect()));
+    }
+    Err(format!(
+        "rule {rule}: {function} returned {}; a rule function returns a bool or an array of record ids",
+        value.type_name()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(script: &str, function: &str) -> Result<Outcome, String> {
+        let engine = engine();
+        let ast = engine.compile(script).map_err(|e| e.to_string())?;
+        let facts: Map = Map::new();
+        call(&engine, &ast, "TEST-RULE", function, (Dynamic::from_map(facts),))
+    }
+
+    #[test]
+    fn hostile_rules_end_with_an_error_naming_the_rule() {
+        let cases = [
+            ("endless loop", "fn f(facts) { loop { } }"),
+            ("deep recursion", "fn f(facts) { f(facts) }"),
+            ("huge string", "fn f(facts) { let s = \"x\"; loop { s += s; } }"),
+            ("huge array", "fn f(facts) { let a = [1]; loop { a += a; } }"),
+        ];
+        for (label, script) in cases {
+            let started = Instant::now();
+            let err = run(script, "f").unwrap_err();
+            assert!(err.contains("TEST-RULE"), "{label}: {err}");
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{label} took {:?}",
+                started.elapsed()
+            );
+        }
+    }
+
+    #[test]
+    fn outcomes_are_bools_or_ids() {
+        assert_eq!(run("fn f(facts) { true }", "f").unwrap(), Outcome::Flag(true));
+        assert_eq!(
+            run("fn f(facts) { [\"r1\"] }", "f").unwrap(),
+            Outcome::Records(vec!["r1".into()])
+        );
+        assert!(run("fn f(facts) { 3 }", "f").unwrap_err().contains("returned i64"));
+    }
+
+    #[test]
+    fn sandbox_has_no_modules_and_no_undefined_variables() {
+        assert!(run("import \"x\" as y; fn f(facts) { true }", "f").is_err());
+        assert!(run("fn f(facts) { nothing_here }", "f").is_err());
+    }
+}
