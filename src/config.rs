@@ -27,6 +27,8 @@ pub struct Settings {
     pub rules_dir: PathBuf,
     /// Largest accepted request body, in bytes.
     pub body_limit_bytes: usize,
+    /// Largest accepted bulk body (record batches), in bytes.
+    pub bulk_body_limit_bytes: usize,
     /// Seconds that in-flight requests get to finish after SIGTERM.
     pub shutdown_timeout_secs: u64,
     /// Database connections in the pool.
@@ -42,6 +44,7 @@ impl Default for Settings {
             database_url: "sqlite://credence.db".into(),
             rules_dir: PathBuf::from("rules"),
             body_limit_bytes: 1024 * 1024,
+            bulk_body_limit_bytes: 16 * 1024 * 1024,
             shutdown_timeout_secs: 10,
             pool_size: 16,
             workers: 0,
@@ -57,6 +60,7 @@ struct FileSettings {
     database_url: Option<String>,
     rules_dir: Option<PathBuf>,
     body_limit_bytes: Option<usize>,
+    bulk_body_limit_bytes: Option<usize>,
     shutdown_timeout_secs: Option<u64>,
     pool_size: Option<u32>,
     workers: Option<usize>,
@@ -103,6 +107,7 @@ impl Settings {
         d.database_url = f.database_url.unwrap_or(std::mem::take(&mut d.database_url));
         d.rules_dir = f.rules_dir.unwrap_or(std::mem::take(&mut d.rules_dir));
         d.body_limit_bytes = f.body_limit_bytes.unwrap_or(d.body_limit_bytes);
+        d.bulk_body_limit_bytes = f.bulk_body_limit_bytes.unwrap_or(d.bulk_body_limit_bytes);
         d.shutdown_timeout_secs = f.shutdown_timeout_secs.unwrap_or(d.shutdown_timeout_secs);
         d.pool_size = f.pool_size.unwrap_or(d.pool_size);
         d.workers = f.workers.unwrap_or(d.workers);
@@ -122,6 +127,9 @@ impl Settings {
         }
         if let Some(v) = number("CREDENCE_BODY_LIMIT_BYTES")? {
             self.body_limit_bytes = v;
+        }
+        if let Some(v) = number("CREDENCE_BULK_BODY_LIMIT_BYTES")? {
+            self.bulk_body_limit_bytes = v;
         }
         if let Some(v) = number("CREDENCE_SHUTDOWN_TIMEOUT_SECS")? {
             self.shutdown_timeout_secs = v;

@@ -1,5 +1,6 @@
 //! Pure domain types, with no I/O: codes, subjects, roles.
 
+pub mod id_number;
 pub mod record;
 pub mod role;
 pub mod subject;

@@ -76,6 +76,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, code, detail)
     }
 
+    /// 409: the request conflicts with the state of the resource.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
     /// 413: the body is larger than the configured cap.
     pub fn too_large(limit: usize) -> Self {
         Self::new(

@@ -12,52 +12,81 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::error::{ApiError, FieldError};
 
-/// The configured body cap, in bytes (app data).
+/// The configured body caps, in bytes (app data).
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub struct BodyLimit {
+    /// Every body but bulk ones.
+    pub default: usize,
+    /// Bulk bodies (record batches of up to 5,000).
+    pub bulk: usize,
+}
 
 /// A JSON body that has been read within the cap, parsed and validated.
 #[derive(Debug)]
 pub struct Json<T>(pub T);
+
+/// The same, under the bulk cap.
+#[derive(Debug)]
+pub struct BulkJson<T>(pub T);
 
 impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1024 * 1024, |l| l.0);
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
-            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::unsupported_media_type());
-            }
-            if declared.is_some_and(|n| n > limit) {
+        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1024 * 1024, |l| l.default);
+        let read = read_json::<T>(req, payload, limit);
+        Box::pin(async move { read.await.map(Json) })
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for BulkJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(16 * 1024 * 1024, |l| l.bulk);
+        let read = read_json::<T>(req, payload, limit);
+        Box::pin(async move { read.await.map(BulkJson) })
+    }
+}
+
+fn read_json<T: DeserializeOwned + Validate + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> impl Future<Output = Result<T, ApiError>> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    async move {
+        if !is_json {
+            return Err(ApiError::unsupported_media_type());
+        }
+        if declared.is_some_and(|n| n > limit) {
+            return Err(ApiError::too_large(limit));
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+            if body.len() + chunk.len() > limit {
                 return Err(ApiError::too_large(limit));
             }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::too_large(limit));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            let value = parse::<T>(&body)?;
-            value.validate().map_err(validation_error)?;
-            Ok(Json(value))
-        })
+            body.extend_from_slice(&chunk);
+        }
+        let value = parse::<T>(&body)?;
+        value.validate().map_err(validation_error)?;
+        Ok(value)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod json;
 pub mod metrics;
 pub mod openapi;
+mod records;
 pub mod request_log;
 mod rulesets;
 pub mod server;
@@ -40,6 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(uscc::validate)
         .service(subjects::put_subject)
         .service(subjects::get_subject)
+        .service(records::ingest)
+        .service(records::record)
+        .service(records::revoke)
+        .service(records::subject_records)
+        .service(records::conflicts)
         .service(rulesets::list)
         .service(rulesets::reload)
         .service(rulesets::detail)

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{error, rulesets, service, subjects, uscc};
+use super::{error, records, rulesets, service, subjects, uscc};
 
 /// The API v1 document.
 #[derive(OpenApi)]
@@ -22,6 +22,11 @@ use super::{error, rulesets, service, subjects, uscc};
         uscc::validate,
         subjects::put_subject,
         subjects::get_subject,
+        records::ingest,
+        records::record,
+        records::revoke,
+        records::subject_records,
+        records::conflicts,
         rulesets::list,
         rulesets::detail,
         rulesets::reload,
@@ -33,6 +38,7 @@ use super::{error, rulesets, service, subjects, uscc};
     tags(
         (name = "service", description = "Liveness, readiness, metrics"),
         (name = "subjects", description = "Credit subjects and their codes"),
+        (name = "records", description = "Public credit records"),
         (name = "rules", description = "Rule sets, measures and the catalog"),
     )
 )]

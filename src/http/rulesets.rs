@@ -140,9 +140,18 @@ pub async fn detail(
 #[post("/v1/rulesets/reload")]
 pub async fn reload(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let worker = state.clone();
-    let result = tokio::task::spawn_blocking(move || worker.rules.reload(&worker.store))
-        .await
-        .map_err(ApiError::internal)?;
+    let result = tokio::task::spawn_blocking(move || {
+        let set = worker.rules.reload(&worker.store)?;
+        let mut conn = worker.store.conn().map_err(ReloadError::Store)?;
+        if let Some(active) = worker.rules.active() {
+            let recounted = crate::records::recount_provisional(&mut conn, &active.calendar)
+                .map_err(ReloadError::Store)?;
+            tracing::info!(records.recounted = recounted, "provisional deadlines recounted");
+        }
+        Ok(set)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     match result {
         Ok(set) => {
             tracing::info!(ruleset.hash = %set.hash, ruleset.version = %set.version, "rule set reloaded");

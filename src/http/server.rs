@@ -35,7 +35,10 @@ impl Application {
             metrics: metrics::Metrics::new(),
             key_cache: auth::KeyCache::default(),
         });
-        let limit = web::Data::new(BodyLimit(settings.body_limit_bytes));
+        let limit = web::Data::new(BodyLimit {
+            default: settings.body_limit_bytes,
+            bulk: settings.bulk_body_limit_bytes,
+        });
 
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;

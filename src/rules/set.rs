@@ -54,8 +54,8 @@ pub struct MeasureDef {
     pub basis: Vec<Basis>,
     /// Duration.
     pub duration: Duration,
-    /// First day in force.
-    pub effective_from: NaiveDate,
+    /// First day in force; null: whenever its version governs.
+    pub effective_from: Option<NaiveDate>,
     /// Last day in force.
     pub effective_to: Option<NaiveDate>,
     /// How the measure was checked.
@@ -73,7 +73,8 @@ pub struct MeasureDef {
 impl MeasureDef {
     /// Whether the measure is in force on `day`.
     pub fn in_force(&self, day: NaiveDate) -> bool {
-        self.effective_from <= day && self.effective_to.is_none_or(|to| day <= to)
+        self.effective_from.is_none_or(|from| from <= day)
+            && self.effective_to.is_none_or(|to| day <= to)
     }
 }
 
@@ -107,8 +108,8 @@ pub struct CatalogDef {
     pub basis: Vec<Basis>,
     /// Attributes beyond the kind's.
     pub extra_attributes: Vec<String>,
-    /// First day in force.
-    pub effective_from: NaiveDate,
+    /// First day in force; null: whenever its version governs.
+    pub effective_from: Option<NaiveDate>,
     /// Last day in force.
     pub effective_to: Option<NaiveDate>,
     /// How it was checked.
@@ -120,7 +121,8 @@ pub struct CatalogDef {
 impl CatalogDef {
     /// Whether the item is in force on `day`.
     pub fn in_force(&self, day: NaiveDate) -> bool {
-        self.effective_from <= day && self.effective_to.is_none_or(|to| day <= to)
+        self.effective_from.is_none_or(|from| from <= day)
+            && self.effective_to.is_none_or(|to| day <= to)
     }
 }
 

@@ -4,6 +4,7 @@
 mod connection;
 pub mod decisions;
 pub mod keys;
+pub mod records;
 pub mod rulesets;
 mod schema;
 pub mod subjects;

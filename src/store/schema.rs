@@ -58,3 +58,88 @@ diesel::table! {
         last_hash -> Text,
     }
 }
+
+diesel::table! {
+    records (id) {
+        id -> Text,
+        department -> Text,
+        source_id -> Text,
+        uscc -> Text,
+        name -> Text,
+        item -> Text,
+        kind -> Text,
+        decided_on -> Text,
+        reported_on -> Text,
+        document_no -> Text,
+        attributes -> Text,
+        content_hash -> Text,
+        deadline -> Text,
+        working_days -> Integer,
+        late -> Bool,
+        provisional -> Bool,
+        publicity_from -> Text,
+        repair_from -> Text,
+        publicity_until -> Nullable<Text>,
+        published -> Bool,
+        revoked_on -> Nullable<Text>,
+        revoke_reason -> Nullable<Text>,
+        revoke_reported_on -> Nullable<Text>,
+        revoke_deadline -> Nullable<Text>,
+        revoke_late -> Nullable<Bool>,
+        repaired_on -> Nullable<Text>,
+        objection_open -> Bool,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    record_history (id) {
+        id -> Text,
+        record_id -> Text,
+        version -> Integer,
+        changed_by -> Text,
+        changed_at -> Text,
+        changes -> Text,
+    }
+}
+
+diesel::table! {
+    access_log (id) {
+        id -> Text,
+        key_id -> Text,
+        role -> Text,
+        department -> Text,
+        uscc -> Text,
+        purpose -> Nullable<Text>,
+        what -> Text,
+        accessed_at -> Text,
+    }
+}
+
+diesel::table! {
+    uscc_conflicts (id) {
+        id -> Text,
+        kind -> Text,
+        uscc -> Text,
+        name -> Text,
+        other -> Text,
+        record_id -> Text,
+        department -> Text,
+        opened_at -> Text,
+        closed_at -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::joinable!(record_history -> records (record_id));
+diesel::allow_tables_to_appear_in_same_query!(records, record_history, subjects);

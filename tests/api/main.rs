@@ -6,6 +6,7 @@ mod helpers;
 
 mod bad_input;
 mod cli;
+mod records;
 mod roles;
 mod rules;
 mod service;
