@@ -51,8 +51,22 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Check the decision log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the whole chain; print the verdict as JSON; exit 1 at the first bad record.
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -172,6 +186,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("revoked key {id}");
         }
         Command::Rules { command } => return rules_command(command),
+        Command::Audit { command: AuditCommand::Verify { database } } => {
+            let settings =
+                settings(config, Overrides { database_url: database.url, ..Default::default() })?;
+            let store = open_migrated(&settings)?;
+            let verdict = crate::audit::verify::verify(&mut *store.conn()?)?;
+            println!("{}", serde_json::to_string(&verdict)?);
+            if !verdict.ok {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Openapi => print!("{}", crate::http::openapi::document_json()),
     }
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::publicity::{self, Window};
 use crate::domain::RecordKind;
@@ -31,7 +31,7 @@ pub struct RecordInput {
 }
 
 /// The subject as the rules see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubjectFacts {
     /// Kind of organisation.
     pub kind: String,
@@ -44,7 +44,7 @@ pub struct SubjectFacts {
 }
 
 /// A record that counts on the as-of date.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordFact {
     /// Record id.
     pub id: String,
@@ -59,16 +59,15 @@ pub struct RecordFact {
     /// Its severity class.
     pub severity: Severity,
     /// Always "active": only counting records are facts.
-    pub status: &'static str,
+    pub status: String,
     /// Attributes as reported.
     pub attributes: serde_json::Map<String, serde_json::Value>,
     /// Its publicity window.
-    #[serde(skip)]
     pub window: Window,
 }
 
 /// The input of an evaluation, exactly as the rules see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Facts {
     /// Subject code.
     pub uscc: String,
@@ -79,7 +78,7 @@ pub struct Facts {
     /// Records counting on the date, by decision date then id.
     pub records: Vec<RecordFact>,
     /// Counting records per kind.
-    pub counts: BTreeMap<&'static str, usize>,
+    pub counts: BTreeMap<String, usize>,
 }
 
 impl Facts {
@@ -107,7 +106,7 @@ impl Facts {
                     list: item.list,
                     decided_on: r.decided_on,
                     severity: publicity::severity_of(item.kind, &r.attributes),
-                    status: "active",
+                    status: "active".into(),
                     attributes: r.attributes.clone(),
                     window,
                 })
@@ -116,7 +115,7 @@ impl Facts {
         records.sort_by(|a, b| (a.decided_on, &a.id).cmp(&(b.decided_on, &b.id)));
         let mut counts = BTreeMap::new();
         for r in &records {
-            *counts.entry(r.kind.as_str()).or_insert(0) += 1;
+            *counts.entry(r.kind.as_str().to_owned()).or_insert(0) += 1;
         }
         Self { uscc: uscc.to_owned(), as_of, subject, records, counts }
     }

@@ -1,6 +1,7 @@
 //! Evaluation: the facts known on a date, then the risk tier and the
 //! sanction and incentive measures that the rules in force give for them.
 
+pub mod decide;
 pub mod facts;
 pub mod fixtures;
 pub mod publicity;

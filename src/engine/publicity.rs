@@ -3,7 +3,7 @@
 //! publicity rules in force on its decision date.
 
 use chrono::{Months, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::RecordKind;
@@ -11,7 +11,7 @@ use crate::rules::model::Severity;
 use crate::rules::RuleSet;
 
 /// A record's publicity window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Window {
     /// First day published.
     pub from: NaiveDate,

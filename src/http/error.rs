@@ -111,6 +111,13 @@ impl ApiError {
         e
     }
 
+    /// 500: a rule of the rule set failed while it ran (its message names the rule).
+    pub fn rule_failed(detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        tracing::error!(rules.error = %detail, "a rule failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "rule_failed", detail)
+    }
+
     /// 500: our bug. The cause goes to the log, not to the client.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error.cause = %cause, "internal error");

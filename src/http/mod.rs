@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod auth;
+mod decisions;
 pub mod error;
 pub mod json;
 pub mod metrics;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub rules: Registry,
     /// Prometheus metrics.
     pub metrics: metrics::Metrics,
+    /// The durable decision writer.
+    pub log: crate::audit::DecisionLog,
     /// Recently seen API keys.
     pub key_cache: auth::KeyCache,
 }
@@ -46,6 +49,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(records::revoke)
         .service(records::subject_records)
         .service(records::conflicts)
+        .service(decisions::risk_assessment)
+        .service(decisions::sanction_check)
+        .service(decisions::list_decisions)
+        .service(decisions::get_decision)
+        .service(decisions::replay)
+        .service(decisions::execution)
+        .service(decisions::verify)
         .service(rulesets::list)
         .service(rulesets::reload)
         .service(rulesets::detail)

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{error, records, rulesets, service, subjects, uscc};
+use super::{decisions, error, records, rulesets, service, subjects, uscc};
 
 /// The API v1 document.
 #[derive(OpenApi)]
@@ -27,6 +27,13 @@ use super::{error, records, rulesets, service, subjects, uscc};
         records::revoke,
         records::subject_records,
         records::conflicts,
+        decisions::risk_assessment,
+        decisions::sanction_check,
+        decisions::list_decisions,
+        decisions::get_decision,
+        decisions::replay,
+        decisions::execution,
+        decisions::verify,
         rulesets::list,
         rulesets::detail,
         rulesets::reload,
@@ -39,6 +46,7 @@ use super::{error, records, rulesets, service, subjects, uscc};
         (name = "service", description = "Liveness, readiness, metrics"),
         (name = "subjects", description = "Credit subjects and their codes"),
         (name = "records", description = "Public credit records"),
+        (name = "decisions", description = "Risk tiers, sanction checks and the decision log"),
         (name = "rules", description = "Rule sets, measures and the catalog"),
     )
 )]

@@ -29,7 +29,10 @@ impl Application {
         let rules = Registry::new(settings.rules_dir.clone());
         rules.load_at_start(&store);
 
+        let log =
+            crate::audit::DecisionLog::start(store.clone(), crate::audit::WriterConfig::default());
         let state = web::Data::new(AppState {
+            log,
             store,
             rules,
             metrics: metrics::Metrics::new(),
