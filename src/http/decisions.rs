@@ -406,7 +406,7 @@ pub async fn replay(state: web::Data<AppState>, id: web::Path<String>) -> ApiRes
 #[utoipa::path(tag = "decisions", security(("bearer" = [])), responses((status = 200, body = crate::audit::verify::Verdict)))]
 #[get("/v1/audit/verify")]
 pub async fn verify(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let verdict = state.store.run(|conn| crate::audit::verify::verify(conn)).await?;
+    let verdict = state.store.run(crate::audit::verify::verify).await?;
     if !verdict.ok {
         tracing::error!(audit.first_bad = ?verdict.first_bad, "the decision chain does not verify");
     }
