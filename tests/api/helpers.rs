@@ -145,6 +145,11 @@ impl TestApp {
         })
     }
 
+    /// The database URL.
+    pub fn db_url(&self) -> &str {
+        &self._db.url
+    }
+
     /// A new key of this role, for department 130400-test.
     pub fn key(&self, role: Role) -> String {
         self.key_for(role, "130400-test")
@@ -240,4 +245,51 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+/// A `credence serve` process of the built binary, for crash and replica tests.
+pub struct Process {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Process {
+    /// Starts the binary on `database` and waits until it is ready.
+    pub fn start(database: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_credence"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database", database])
+            .arg("--rules")
+            .arg(shipped_rules())
+            .env("CREDENCE_SHUTDOWN_TIMEOUT_SECS", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::blocking::Client::new();
+        let started = std::time::Instant::now();
+        loop {
+            if client.get(format!("{base}/readyz")).send().is_ok_and(|r| r.status() == 200) {
+                break;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(60), "not ready in 60 s");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { child, base }
+    }
+
+    /// Kills the process at once (SIGKILL) and waits for it.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

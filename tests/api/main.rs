@@ -6,6 +6,7 @@ mod helpers;
 
 mod bad_input;
 mod cli;
+mod decisions;
 mod records;
 mod roles;
 mod rules;
