@@ -51,6 +51,43 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Re-tier every subject as of a date, logging each tier as a decision.
+    Classify {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The rules folder.
+        #[arg(long, env = "CREDENCE_RULES")]
+        rules: Option<PathBuf>,
+        /// The as-of date (default: today, China Standard Time).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Evaluation threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Start over instead of resuming an unfinished run.
+        #[arg(long)]
+        restart: bool,
+        /// The department named as requester in the decisions.
+        #[arg(long, default_value = "130400-credit-office")]
+        department: String,
+        /// Stop after about this many subjects; the next invocation resumes.
+        #[arg(long)]
+        limit: Option<i64>,
+    },
+    /// Load a synthetic population of enterprises and records.
+    Demo {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The rules folder.
+        #[arg(long, env = "CREDENCE_RULES")]
+        rules: Option<PathBuf>,
+        /// How many subjects.
+        #[arg(long, default_value_t = 1000)]
+        subjects: u64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+    },
     /// Check the decision log.
     Audit {
         #[command(subcommand)]
@@ -186,6 +223,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("revoked key {id}");
         }
         Command::Rules { command } => return rules_command(command),
+        Command::Classify { database, rules, as_of, threads, restart, department, limit } => {
+            let overrides =
+                Overrides { database_url: database.url, rules_dir: rules, ..Default::default() };
+            let settings = settings(config, overrides)?;
+            let store = Store::open(&settings.database_url, 4)?;
+            store.migrate()?;
+            let registry = crate::rules::Registry::new(settings.rules_dir.clone());
+            registry.load_at_start(&store);
+            let log = crate::audit::DecisionLog::start(
+                store.clone(),
+                crate::audit::WriterConfig::default(),
+            );
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            let options = crate::planning::classify::Options {
+                as_of: as_of.unwrap_or_else(crate::rules::registry::today),
+                threads: threads.unwrap_or(cores).max(1),
+                restart,
+                department,
+                chunk: 2000,
+                limit,
+            };
+            let summary = crate::planning::classify::run(&store, &registry, &log, &options)?;
+            println!("{}", serde_json::to_string(&summary)?);
+        }
+        Command::Demo { database, rules, subjects, seed } => {
+            let overrides =
+                Overrides { database_url: database.url, rules_dir: rules, ..Default::default() };
+            let settings = settings(config, overrides)?;
+            let store = Store::open(&settings.database_url, 2)?;
+            store.migrate()?;
+            let registry = crate::rules::Registry::new(settings.rules_dir.clone());
+            registry.load_at_start(&store);
+            let loaded = crate::planning::synthetic::load(&store, &registry, subjects, seed)?;
+            println!("{}", serde_json::to_string(&loaded)?);
+        }
         Command::Audit { command: AuditCommand::Verify { database } } => {
             let settings =
                 settings(config, Overrides { database_url: database.url, ..Default::default() })?;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod http;
+pub mod planning;
 pub mod records;
 pub mod rules;
 pub mod store;

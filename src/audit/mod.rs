@@ -8,4 +8,4 @@ pub mod verify;
 pub mod writer;
 
 pub use record::{DecisionRecord, Requester};
-pub use writer::{Committed, DecisionLog, LogError, WriterConfig};
+pub use writer::{Committed, DecisionLog, LogError, Pending, WriterConfig};

@@ -67,6 +67,7 @@ impl DecisionRecord {
             ruleset: self.ruleset.clone(),
             recorded_at: self.recorded_at.clone(),
             body: self.canonical(),
+            tier: None,
         }
     }
 }

@@ -73,8 +73,13 @@ impl DecisionLog {
 
     /// Appends a record and waits until it is committed.
     pub async fn append(&self, record: &DecisionRecord) -> Result<Committed, LogError> {
+        self.append_row(record.to_row()).await
+    }
+
+    /// Appends a prepared row (a record with a tier to keep) and waits.
+    pub async fn append_row(&self, row: NewDecision) -> Result<Committed, LogError> {
         let (reply, answer) = oneshot::channel();
-        match self.jobs.try_send(Job { row: record.to_row(), reply }) {
+        match self.jobs.try_send(Job { row, reply }) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => return Err(LogError::Overloaded),
             Err(TrySendError::Disconnected(_)) => {
@@ -84,13 +89,24 @@ impl DecisionLog {
         answer.await.unwrap_or_else(|_| Err(LogError::Failed("the writer has stopped".into())))
     }
 
-    /// Appends from blocking code (the `classify` command).
-    pub fn append_blocking(&self, record: &DecisionRecord) -> Result<Committed, LogError> {
+    /// Queues a row from blocking code (the `classify` command), waiting
+    /// while the queue is full; the receiver answers once it is committed.
+    pub fn submit_blocking(&self, row: NewDecision) -> Result<Pending, LogError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job { row: record.to_row(), reply })
+            .send(Job { row, reply })
             .map_err(|_| LogError::Failed("the writer has stopped".into()))?;
-        answer
+        Ok(Pending(answer))
+    }
+}
+
+/// A queued record; `wait` blocks until it is committed.
+pub struct Pending(oneshot::Receiver<Result<Committed, LogError>>);
+
+impl Pending {
+    /// Blocks until the record is committed (or failed).
+    pub fn wait(self) -> Result<Committed, LogError> {
+        self.0
             .blocking_recv()
             .unwrap_or_else(|_| Err(LogError::Failed("the writer has stopped".into())))
     }

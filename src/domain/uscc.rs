@@ -122,6 +122,19 @@ impl Uscc {
         check(&normalized).map(|()| Self(normalized))
     }
 
+    /// Builds a code from its parts, computing both check characters: the
+    /// authority and category (2 characters), the division (6 digits) and the
+    /// organisation code's body (8 characters). For synthetic data and tests.
+    pub fn from_parts(head: &str, division: &str, body: &str) -> Result<Self, Vec<UsccError>> {
+        if body.len() != 8 || head.len() != 2 {
+            return Self::parse(&format!("{head}{division}{body}"));
+        }
+        let org_check = org_check_character(body.as_bytes());
+        let first17 = format!("{head}{division}{body}{org_check}");
+        let final_check = final_check_character(first17.as_bytes()).unwrap_or('0');
+        Self::parse(&format!("{first17}{final_check}"))
+    }
+
     /// The code as 18 ASCII characters.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -260,20 +273,34 @@ fn check_division(division: &str, errors: &mut Vec<UsccError>) {
     }
 }
 
-fn check_organisation_code(org: &[u8], errors: &mut Vec<UsccError>) {
+/// The GB 11714 check character of an organisation code's 8-character body.
+fn org_check_character(body: &[u8]) -> char {
     let mut sum = 0;
-    for (i, &c) in org[..8].iter().enumerate() {
+    for (i, &c) in body[..8].iter().enumerate() {
         let v = match c {
             b'0'..=b'9' => (c - b'0') as u32,
-            _ => (c - b'A') as u32 + 10,
+            _ => (c.wrapping_sub(b'A')) as u32 + 10,
         };
         sum += v * ORG_WEIGHTS[i];
     }
-    let expected = match 11 - sum % 11 {
+    match 11 - sum % 11 {
         11 => '0',
         10 => 'X',
         r => char::from_digit(r, 10).expect("below 10"),
-    };
+    }
+}
+
+/// The GB 32100 check character of the first 17 characters.
+fn final_check_character(first17: &[u8]) -> Option<char> {
+    let mut sum = 0;
+    for (&c, w) in first17[..17].iter().zip(CODE_WEIGHTS) {
+        sum += value(c)? * w;
+    }
+    Some(CHARSET[((31 - sum % 31) % 31) as usize] as char)
+}
+
+fn check_organisation_code(org: &[u8], errors: &mut Vec<UsccError>) {
+    let expected = org_check_character(org);
     if org[8] as char != expected {
         errors.push(UsccError::at(
             17,
@@ -287,12 +314,7 @@ fn check_organisation_code(org: &[u8], errors: &mut Vec<UsccError>) {
 }
 
 fn check_final_character(bytes: &[u8], errors: &mut Vec<UsccError>) {
-    let sum: u32 = bytes[..17]
-        .iter()
-        .zip(CODE_WEIGHTS)
-        .map(|(&c, w)| value(c).expect("charset checked") * w)
-        .sum();
-    let expected = CHARSET[((31 - sum % 31) % 31) as usize] as char;
+    let expected = final_check_character(bytes).expect("charset checked");
     if bytes[17] as char != expected {
         errors.push(UsccError::at(
             18,
@@ -361,6 +383,12 @@ mod tests {
                 "{label}: expected {code} at {position:?} in {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn builds_codes_from_parts() {
+        assert_eq!(Uscc::from_parts("91", "440300", "19220382").unwrap().as_str(), VALID[0]);
+        assert_eq!(Uscc::from_parts("91", "110000", "71092546").unwrap().as_str(), VALID[2]);
     }
 
     #[test]

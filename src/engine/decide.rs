@@ -161,3 +161,18 @@ pub fn replay(set: &RuleSet, record: &DecisionRecord) -> Result<Value, EvalError
         }
     }
 }
+
+/// The planners' tier row of a recorded risk assessment.
+pub fn tier_row(record: &DecisionRecord, facts: &Facts) -> Option<crate::store::tiers::TierRow> {
+    Some(crate::store::tiers::TierRow {
+        uscc: facts.uscc.clone(),
+        tier: record.output["tier"].as_str()?.to_owned(),
+        score: record.output["score"].as_i64()?,
+        division: facts.subject.division.clone(),
+        industry: facts.subject.industry.clone(),
+        decision_id: record.id.clone(),
+        ruleset: record.ruleset.clone()?,
+        as_of: facts.as_of.to_string(),
+        classified_at: record.recorded_at.clone(),
+    })
+}

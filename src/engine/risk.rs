@@ -45,6 +45,7 @@ fn records_of(outcome: &Outcome) -> Vec<String> {
 /// Scores the facts (as built by [`super::Facts::to_dynamic`]) and applies the overrides.
 pub fn assess(set: &RuleSet, dynamic: &Dynamic) -> Result<Assessment, EvalError> {
     let engine = shared_engine();
+    script::use_calendar(&set.calendar);
     let ast = &set.scripts.risk;
     let mut score = set.risk.base_score;
     let mut reasons = Vec::new();

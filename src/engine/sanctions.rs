@@ -132,6 +132,7 @@ pub fn check(
     agency: Option<&str>,
 ) -> Result<Vec<AppliedMeasure>, EvalError> {
     let dishonest = facts.dishonesty_active();
+    script::use_calendar(&set.calendar);
     let mut applied = Vec::new();
     for measure in &set.measures {
         if !measure.in_force(facts.as_of) || !measure.matters.iter().any(|m| m == matter) {

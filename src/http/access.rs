@@ -40,6 +40,7 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/v1/decisions/{id}/replay", &[Auditor]),
     route("POST", "/v1/decisions/{id}/execution", &[Regulator]),
     route("GET", "/v1/audit/verify", &[Auditor]),
+    route("GET", "/v1/risk-tiers", &[Planner, Regulator, Auditor]),
     route("GET", "/v1/rulesets", RULE_READERS),
     route("GET", "/v1/rulesets/{hash}", RULE_READERS),
     route("POST", "/v1/rulesets/reload", &[Policy]),

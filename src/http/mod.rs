@@ -56,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(decisions::replay)
         .service(decisions::execution)
         .service(decisions::verify)
+        .service(decisions::risk_tiers)
         .service(rulesets::list)
         .service(rulesets::reload)
         .service(rulesets::detail)

@@ -34,6 +34,7 @@ use super::{decisions, error, records, rulesets, service, subjects, uscc};
         decisions::replay,
         decisions::execution,
         decisions::verify,
+        decisions::risk_tiers,
         rulesets::list,
         rulesets::detail,
         rulesets::reload,

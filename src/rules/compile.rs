@@ -265,9 +265,9 @@ fn build(parsed: &Parsed<'_>, hash: String, sources: Arc<Sources>) -> RuleSet {
         risk,
         inspection: parsed.inspection.as_ref().map(|(_, i)| i.item.clone()).unwrap_or_default(),
         fixtures: parsed.fixtures.iter().map(|(_, f)| f.clone()).collect(),
-        calendar: Calendar::from_years(
+        calendar: Arc::new(Calendar::from_years(
             &parsed.calendar.iter().map(|(_, y)| y.clone()).collect::<Vec<_>>(),
-        ),
+        )),
         sources,
         scripts,
     }

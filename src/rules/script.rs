@@ -7,6 +7,7 @@
 //! Each AST is compiled once and shared by all threads.
 
 use std::cell::Cell;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -16,6 +17,8 @@ use rhai::packages::{
 use rhai::{Array, CallFnOptions, Dynamic, Engine, Map, Scope, AST};
 use rust_decimal::Decimal;
 
+use super::calendar::Calendar;
+
 /// A call that runs longer than this is ended.
 pub const DEADLINE: Duration = Duration::from_millis(50);
 
@@ -24,6 +27,21 @@ const MAX_OPERATIONS: u64 = 1_000_000;
 
 thread_local! {
     static CALL_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+    static CALENDAR: std::cell::RefCell<Option<Arc<Calendar>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes `calendar` the one the working-day helpers use on this thread.
+pub fn use_calendar(calendar: &Arc<Calendar>) {
+    CALENDAR.with(|c| *c.borrow_mut() = Some(calendar.clone()));
+}
+
+fn with_calendar<T>(
+    f: impl FnOnce(&Calendar) -> Result<T, String>,
+) -> Result<T, Box<rhai::EvalAltResult>> {
+    CALENDAR.with(|c| match c.borrow().as_deref() {
+        Some(calendar) => f(calendar).map_err(|e| e.into()),
+        None => Err("no holiday calendar is loaded".into()),
+    })
 }
 
 /// What a rule function answered.
@@ -124,6 +142,25 @@ fn register_helpers(engine: &mut Engine) {
             .unwrap_or_default()
     });
     engine.register_fn("decimal", |text: &str| -> Decimal { text.parse().unwrap_or_default() });
+    engine.register_fn(
+        "add_working_days",
+        |from: &str, n: i64| -> Result<String, Box<rhai::EvalAltResult>> {
+            let day = date(from).ok_or_else(|| format!("'{from}' is not a date"))?;
+            let n = u32::try_from(n).map_err(|_| "a count of working days is not negative")?;
+            with_calendar(|c| {
+                c.add_working_days(day, n).map(|d| d.value.to_string()).map_err(|e| e.to_string())
+            })
+        },
+    );
+    engine.register_fn(
+        "working_days_between",
+        |from: &str, to: &str| -> Result<i64, Box<rhai::EvalAltResult>> {
+            let (a, b) = (date(from).ok_or("not a date")?, date(to).ok_or("not a date")?);
+            with_calendar(|c| {
+                c.working_days_between(a, b).map(|n| i64::from(n.value)).map_err(|e| e.to_string())
+            })
+        },
+    );
     engine.register_fn("days_between", |from: &str, to: &str| -> i64 {
         match (date(from), date(to)) {
             (Some(a), Some(b)) => (b - a).num_days(),
@@ -210,6 +247,19 @@ mod tests {
             Outcome::Records(vec!["r1".into()])
         );
         assert!(run("fn f(facts) { 3 }", "f").unwrap_err().contains("returned i64"));
+    }
+
+    #[test]
+    fn working_day_helpers_use_the_calendar() {
+        let file: super::super::calendar::YearFile = toml::from_str(
+            "year = 2024\nnotice = \"n\"\nverification = \"M\"\nworking_days = [\"2024-02-18\"]\n\
+             [[holiday]]\nname = \"春节\"\ndays = [\"2024-02-12\", \"2024-02-13\", \"2024-02-14\", \"2024-02-15\", \"2024-02-16\"]\n",
+        )
+        .unwrap();
+        use_calendar(&Arc::new(Calendar::from_years(&[file])));
+        let script = "fn f(facts) { [add_working_days(\"2024-02-08\", 3), working_days_between(\"2024-02-08\", \"2024-02-19\").to_string()] }";
+        let outcome = run(script, "f").unwrap();
+        assert_eq!(outcome, Outcome::Records(vec!["2024-02-19".into(), "3".into()]));
     }
 
     #[test]

@@ -227,7 +227,7 @@ pub struct RuleSet {
     /// Fixtures from `tests/`.
     pub fixtures: Vec<Fixture>,
     /// The working-day calendar.
-    pub calendar: super::calendar::Calendar,
+    pub calendar: Arc<super::calendar::Calendar>,
     /// The files it was compiled from.
     pub sources: Arc<Sources>,
     /// Its compiled scripts.

@@ -24,6 +24,8 @@ pub struct NewDecision {
     pub recorded_at: String,
     /// Canonical JSON of the whole record.
     pub body: String,
+    /// For a risk assessment: the subject's tier, kept for planners in the same transaction.
+    pub tier: Option<super::tiers::TierRow>,
 }
 
 /// A stored row.
@@ -79,6 +81,9 @@ pub fn append(
                     d::hash.eq(&hash),
                 ))
                 .execute(conn)?;
+            if let Some(tier) = &row.tier {
+                super::tiers::upsert(conn, tier)?;
+            }
             out.push((seq, hash.clone()));
             prev = hash;
         }

@@ -8,6 +8,7 @@ pub mod records;
 pub mod rulesets;
 mod schema;
 pub mod subjects;
+pub mod tiers;
 
 use std::time::Duration;
 

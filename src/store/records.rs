@@ -336,6 +336,23 @@ pub fn for_subject(conn: &mut AnyConnection, uscc: &str) -> Result<Vec<RecordRow
         .load(conn)?)
 }
 
+/// The records of several subjects, by code then decision date.
+pub fn for_subjects(
+    conn: &mut AnyConnection,
+    codes: &[String],
+) -> Result<Vec<RecordRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(CHUNK) {
+        let rows: Vec<RecordRow> = r::table
+            .filter(r::uscc.eq_any(chunk))
+            .order((r::uscc.asc(), r::decided_on.asc(), r::id.asc()))
+            .select(RecordRow::as_select())
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// One record.
 pub fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<RecordRow>, StoreError> {
     Ok(r::table.find(id).select(RecordRow::as_select()).first(conn).optional()?)

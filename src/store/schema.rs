@@ -143,3 +143,29 @@ diesel::table! {
 
 diesel::joinable!(record_history -> records (record_id));
 diesel::allow_tables_to_appear_in_same_query!(records, record_history, subjects);
+
+diesel::table! {
+    risk_tiers (uscc) {
+        uscc -> Text,
+        tier -> Text,
+        score -> BigInt,
+        division -> Text,
+        industry -> Nullable<Text>,
+        decision_id -> Text,
+        ruleset -> Text,
+        as_of -> Text,
+        classified_at -> Text,
+    }
+}
+
+diesel::table! {
+    classify_runs (id) {
+        id -> Text,
+        as_of -> Text,
+        ruleset -> Text,
+        started_at -> Text,
+        checkpoint -> Nullable<Text>,
+        done -> BigInt,
+        finished_at -> Nullable<Text>,
+    }
+}

@@ -58,6 +58,29 @@ pub fn get(conn: &mut AnyConnection, uscc: &Uscc) -> Result<Option<Subject>, Sto
     row.map(SubjectRow::into_subject).transpose()
 }
 
+/// Several subjects by code (absent codes are left out).
+pub fn get_many(conn: &mut AnyConnection, codes: &[String]) -> Result<Vec<Subject>, StoreError> {
+    let mut out = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(500) {
+        let rows: Vec<SubjectRow> = subjects::table
+            .filter(subjects::uscc.eq_any(chunk))
+            .select((
+                subjects::uscc,
+                subjects::name,
+                subjects::kind,
+                subjects::division,
+                subjects::industry,
+                subjects::established_on,
+                subjects::status,
+            ))
+            .load(conn)?;
+        for row in rows {
+            out.push(row.into_subject()?);
+        }
+    }
+    Ok(out)
+}
+
 /// Inserts or replaces a subject; answers true when it was new.
 pub fn upsert(conn: &mut AnyConnection, subject: &Subject) -> Result<bool, StoreError> {
     conn.transaction(|conn| {
@@ -97,5 +120,39 @@ pub fn upsert(conn: &mut AnyConnection, subject: &Subject) -> Result<bool, Store
                 .execute(conn)?;
         }
         Ok(!exists)
+    })
+}
+
+/// Inserts new subjects in one transaction (the demo loader); known codes are skipped.
+pub fn insert_many(conn: &mut AnyConnection, list: &[Subject]) -> Result<usize, StoreError> {
+    conn.transaction(|conn| {
+        let codes: Vec<&str> = list.iter().map(|s| s.uscc.as_str()).collect();
+        let mut known = std::collections::HashSet::new();
+        for chunk in codes.chunks(500) {
+            let found: Vec<String> = subjects::table
+                .filter(subjects::uscc.eq_any(chunk))
+                .select(subjects::uscc)
+                .load(conn)?;
+            known.extend(found);
+        }
+        let now = now_text();
+        let mut inserted = 0;
+        for s in list.iter().filter(|s| !known.contains(s.uscc.as_str())) {
+            diesel::insert_into(subjects::table)
+                .values((
+                    subjects::uscc.eq(s.uscc.as_str()),
+                    subjects::name.eq(&s.name),
+                    subjects::kind.eq(s.kind.as_str()),
+                    subjects::division.eq(&s.division),
+                    subjects::industry.eq(&s.industry),
+                    subjects::established_on.eq(s.established_on.map(|d| d.to_string())),
+                    subjects::status.eq(s.status.as_str()),
+                    subjects::created_at.eq(&now),
+                    subjects::updated_at.eq(&now),
+                ))
+                .execute(conn)?;
+            inserted += 1;
+        }
+        Ok(inserted)
     })
 }

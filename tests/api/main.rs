@@ -7,6 +7,7 @@ mod helpers;
 mod bad_input;
 mod cli;
 mod decisions;
+mod planning;
 mod records;
 mod roles;
 mod rules;
