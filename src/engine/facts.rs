@@ -137,9 +137,23 @@ impl Facts {
         self.records.iter().find(|r| r.id == id)
     }
 
-    /// The facts as a Rhai value, built once per evaluation.
+    /// The facts as the Rhai value the rules receive, built once per
+    /// evaluation. Rhai copies every value it passes, so the facts travel as a
+    /// handle (a pointer): a rule copies only the records it picks.
     pub fn to_dynamic(&self) -> rhai::Dynamic {
-        rhai::serde::to_dynamic(self).unwrap_or_default()
+        let records = self
+            .records
+            .iter()
+            .map(|r| (r.kind.as_str(), rhai::serde::to_dynamic(r).unwrap_or_default()))
+            .collect();
+        let handle = crate::rules::script::FactsHandle::new(
+            self.uscc.clone(),
+            self.as_of.to_string(),
+            rhai::serde::to_dynamic(&self.subject).unwrap_or_default(),
+            rhai::serde::to_dynamic(&self.counts).unwrap_or_default(),
+            records,
+        );
+        rhai::Dynamic::from(handle)
     }
 }
 

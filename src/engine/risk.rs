@@ -42,21 +42,52 @@ fn records_of(outcome: &Outcome) -> Vec<String> {
     }
 }
 
+/// Runs every rule and override function: in one call when it succeeds,
+/// else one by one, so that the error names the rule that failed.
+fn outcomes(set: &RuleSet, dynamic: &Dynamic) -> Result<Vec<Outcome>, EvalError> {
+    let engine = shared_engine();
+    let ast = &set.scripts.risk;
+    let named: Vec<(&str, &str)> = set
+        .risk
+        .rules
+        .iter()
+        .map(|r| (r.code.as_str(), r.function.as_str()))
+        .chain(set.risk.overrides.iter().map(|o| (o.code.as_str(), o.function.as_str())))
+        .collect();
+    if let Ok(all) =
+        script::call_raw(engine, ast, "risk model", script::RISK_BATCH, (dynamic.clone(),))
+    {
+        if let Some(values) = all.try_cast::<rhai::Array>() {
+            if values.len() == named.len() {
+                return named
+                    .iter()
+                    .zip(values)
+                    .map(|((code, function), value)| script::outcome_of(code, function, value))
+                    .collect::<Result<_, _>>()
+                    .map_err(EvalError);
+            }
+        }
+    }
+    named
+        .iter()
+        .map(|(code, function)| script::call(engine, ast, code, function, (dynamic.clone(),)))
+        .collect::<Result<_, _>>()
+        .map_err(EvalError)
+}
+
 /// Scores the facts (as built by [`super::Facts::to_dynamic`]) and applies the overrides.
 pub fn assess(set: &RuleSet, dynamic: &Dynamic) -> Result<Assessment, EvalError> {
-    let engine = shared_engine();
     script::use_calendar(&set.calendar);
-    let ast = &set.scripts.risk;
+    let results = outcomes(set, dynamic)?;
+    let (rule_results, override_results) = results.split_at(set.risk.rules.len());
     let mut score = set.risk.base_score;
     let mut reasons = Vec::new();
 
-    for rule in &set.risk.rules {
-        let outcome = script::call(engine, ast, &rule.code, &rule.function, (dynamic.clone(),))
-            .map_err(EvalError)?;
+    for (rule, outcome) in set.risk.rules.iter().zip(rule_results) {
         if !outcome.fired() {
             continue;
         }
-        let records = records_of(&outcome);
+        let records = records_of(outcome);
         let times = records.len().max(1) as i64;
         let mut points = rule.points.saturating_mul(times);
         if let Some(cap) = rule.max_points {
@@ -74,9 +105,7 @@ pub fn assess(set: &RuleSet, dynamic: &Dynamic) -> Result<Assessment, EvalError>
     let mut tier =
         set.risk.tiers.iter().find(|(_, min)| score >= *min).map_or(Tier::D, |(t, _)| *t);
     let mut forced: Option<Tier> = None;
-    for o in &set.risk.overrides {
-        let outcome = script::call(engine, ast, &o.code, &o.function, (dynamic.clone(),))
-            .map_err(EvalError)?;
+    for (o, outcome) in set.risk.overrides.iter().zip(override_results) {
         if !outcome.fired() {
             continue;
         }
@@ -88,7 +117,7 @@ pub fn assess(set: &RuleSet, dynamic: &Dynamic) -> Result<Assessment, EvalError>
             rule: o.code.clone(),
             detail: o.explanation.clone(),
             points: 0,
-            records: records_of(&outcome),
+            records: records_of(outcome),
         });
     }
     if let Some(f) = forced {

@@ -14,6 +14,7 @@ mod rulesets;
 pub mod server;
 mod service;
 mod subjects;
+mod tiers;
 mod uscc;
 
 use actix_web::{web, HttpResponse};
@@ -56,7 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(decisions::replay)
         .service(decisions::execution)
         .service(decisions::verify)
-        .service(decisions::risk_tiers)
+        .service(tiers::risk_tiers)
         .service(rulesets::list)
         .service(rulesets::reload)
         .service(rulesets::detail)

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{decisions, error, records, rulesets, service, subjects, uscc};
+use super::{decisions, error, records, rulesets, service, subjects, tiers, uscc};
 
 /// The API v1 document.
 #[derive(OpenApi)]
@@ -34,7 +34,7 @@ use super::{decisions, error, records, rulesets, service, subjects, uscc};
         decisions::replay,
         decisions::execution,
         decisions::verify,
-        decisions::risk_tiers,
+        tiers::risk_tiers,
         rulesets::list,
         rulesets::detail,
         rulesets::reload,

@@ -122,70 +122,32 @@ pub fn run(
     let mut assessed = 0;
     let mut tiers: BTreeMap<String, i64> = BTreeMap::new();
     let progress = Progress::new(total_subjects, done);
+    // The chunk whose decisions are being committed while the next is evaluated.
+    let mut committing: Option<Chunk> = None;
 
     loop {
         if options.limit.is_some_and(|limit| assessed >= limit) {
-            progress.finish(done);
-            return Ok(Summary {
-                run: run.id,
-                resumed_after,
-                assessed,
-                total: done,
-                tiers,
-                seconds: started.elapsed().as_secs_f64(),
-                ruleset: set.hash.clone(),
-            });
+            break;
         }
         let codes = store::tiers::subject_codes(&mut conn, &after, options.chunk as i64)?;
         let Some(last) = codes.last().cloned() else { break };
-        let subjects: HashMap<String, Subject> = store::subjects::get_many(&mut conn, &codes)?
-            .into_iter()
-            .map(|s| (s.uscc.to_string(), s))
-            .collect();
-        let mut by_code: HashMap<String, Vec<RecordRow>> = HashMap::new();
-        for row in store::records::for_subjects(&mut conn, &codes)? {
-            by_code.entry(row.uscc.clone()).or_default().push(row);
+        let pending = evaluate_chunk(&mut conn, &set, log, options, &codes)?;
+        if let Some(chunk) = committing.take() {
+            done = settle(&mut conn, &run.id, chunk, done, &mut tiers)?;
+            progress.show(done);
         }
-
-        let per_thread = codes.len().div_ceil(options.threads.max(1));
-        let pending: Vec<(String, Pending)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = codes
-                .chunks(per_thread)
-                .map(|part| {
-                    let (set, subjects, by_code) = (&set, &subjects, &by_code);
-                    scope.spawn(move || -> anyhow::Result<Vec<(String, Pending)>> {
-                        part.iter()
-                            .map(|code| {
-                                let rows = by_code.get(code).map_or(&[][..], Vec::as_slice);
-                                let row = assess(set, options, code, subjects.get(code), rows)?;
-                                let tier =
-                                    row.tier.as_ref().map(|t| t.tier.clone()).unwrap_or_default();
-                                Ok((tier, log.submit_blocking(row)?))
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("a classify worker panicked"))
-                .collect::<anyhow::Result<Vec<_>>>()
-        })?
-        .into_iter()
-        .flatten()
-        .collect();
-        for (tier, p) in pending {
-            p.wait()?;
-            *tiers.entry(tier).or_insert(0) += 1;
-        }
-
         assessed += codes.len() as i64;
-        done += codes.len() as i64;
-        after = last;
-        store::tiers::checkpoint(&mut conn, &run.id, &after, done)?;
-        progress.show(done);
+        after = last.clone();
+        committing = Some(Chunk { last, pending });
     }
-    store::tiers::finish_run(&mut conn, &run.id)?;
+    if let Some(chunk) = committing.take() {
+        done = settle(&mut conn, &run.id, chunk, done, &mut tiers)?;
+    }
+    let finished = options.limit.is_none_or(|limit| assessed < limit)
+        || store::tiers::subject_codes(&mut conn, &after, 1)?.is_empty();
+    if finished {
+        store::tiers::finish_run(&mut conn, &run.id)?;
+    }
     progress.finish(done);
     Ok(Summary {
         run: run.id,
@@ -196,6 +158,73 @@ pub fn run(
         seconds: started.elapsed().as_secs_f64(),
         ruleset: set.hash.clone(),
     })
+}
+
+/// A chunk's queued decisions and its last code.
+struct Chunk {
+    last: String,
+    pending: Vec<(String, Pending)>,
+}
+
+/// Waits until a chunk is committed, then moves the checkpoint past it.
+fn settle(
+    conn: &mut store::Conn,
+    run: &str,
+    chunk: Chunk,
+    done: i64,
+    tiers: &mut BTreeMap<String, i64>,
+) -> anyhow::Result<i64> {
+    let count = chunk.pending.len() as i64;
+    for (tier, p) in chunk.pending {
+        p.wait()?;
+        *tiers.entry(tier).or_insert(0) += 1;
+    }
+    store::tiers::checkpoint(conn, run, &chunk.last, done + count)?;
+    Ok(done + count)
+}
+
+/// Reads a chunk's subjects and records, evaluates them on `threads`
+/// threads and queues their decisions.
+fn evaluate_chunk(
+    conn: &mut store::Conn,
+    set: &RuleSet,
+    log: &DecisionLog,
+    options: &Options,
+    codes: &[String],
+) -> anyhow::Result<Vec<(String, Pending)>> {
+    let subjects: HashMap<String, Subject> = store::subjects::get_many(conn, codes)?
+        .into_iter()
+        .map(|s| (s.uscc.to_string(), s))
+        .collect();
+    let mut by_code: HashMap<String, Vec<RecordRow>> = HashMap::new();
+    for row in store::records::for_subjects(conn, codes)? {
+        by_code.entry(row.uscc.clone()).or_default().push(row);
+    }
+    let per_thread = codes.len().div_ceil(options.threads.max(1));
+    let parts: Vec<Vec<(String, Pending)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = codes
+            .chunks(per_thread)
+            .map(|part| {
+                let (subjects, by_code) = (&subjects, &by_code);
+                scope.spawn(move || -> anyhow::Result<Vec<(String, Pending)>> {
+                    part.iter()
+                        .map(|code| {
+                            let rows = by_code.get(code).map_or(&[][..], Vec::as_slice);
+                            let row = assess(set, options, code, subjects.get(code), rows)?;
+                            let tier =
+                                row.tier.as_ref().map(|t| t.tier.clone()).unwrap_or_default();
+                            Ok((tier, log.submit_blocking(row)?))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a classify worker panicked"))
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 /// A progress line on a terminal; log lines elsewhere.

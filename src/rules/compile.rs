@@ -240,8 +240,16 @@ fn build(parsed: &Parsed<'_>, hash: String, sources: Arc<Sources>) -> RuleSet {
             .collect(),
     };
 
+    let functions: Vec<&str> = risk
+        .rules
+        .iter()
+        .map(|r| r.function.as_str())
+        .chain(risk.overrides.iter().map(|o| o.function.as_str()))
+        .collect();
+    let risk_ast = &parsed.scripts.get("risk/rules.rhai").expect("linted: risk script").1;
     let scripts = Scripts {
-        risk: parsed.scripts.get("risk/rules.rhai").expect("linted: risk script").1.clone(),
+        risk: super::script::with_batch(shared_engine(), risk_ast, &functions)
+            .expect("linted: every function exists, so the batch compiles"),
         conditions: parsed
             .scripts
             .iter()

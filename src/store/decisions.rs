@@ -64,28 +64,36 @@ pub fn append(
         let (mut seq, mut prev): (i64, String) =
             head::table.find(1).select((head::last_seq, head::last_hash)).first(conn)?;
         let mut out = Vec::with_capacity(batch.len());
+        let mut rows = Vec::with_capacity(batch.len());
         for row in batch {
             seq += 1;
             let hash = chain_hash(&prev, &row.body);
-            diesel::insert_into(d::table)
-                .values((
-                    d::seq.eq(seq),
-                    d::id.eq(&row.id),
-                    d::kind.eq(&row.kind),
-                    d::uscc.eq(&row.uscc),
-                    d::department.eq(&row.department),
-                    d::ruleset.eq(&row.ruleset),
-                    d::recorded_at.eq(&row.recorded_at),
-                    d::body.eq(&row.body),
-                    d::prev_hash.eq(&prev),
-                    d::hash.eq(&hash),
-                ))
-                .execute(conn)?;
-            if let Some(tier) = &row.tier {
-                super::tiers::upsert(conn, tier)?;
-            }
+            rows.push((
+                d::seq.eq(seq),
+                d::id.eq(&row.id),
+                d::kind.eq(&row.kind),
+                d::uscc.eq(&row.uscc),
+                d::department.eq(&row.department),
+                d::ruleset.eq(&row.ruleset),
+                d::recorded_at.eq(&row.recorded_at),
+                d::body.eq(&row.body),
+                d::prev_hash.eq(prev.clone()),
+                d::hash.eq(hash.clone()),
+            ));
             out.push((seq, hash.clone()));
             prev = hash;
+        }
+        // Multi-row inserts, a few hundred rows a statement (bind parameters stay well under the limits).
+        // Each backend's own connection: diesel's batch insert is not offered through the enum.
+        for chunk in rows.chunks(200) {
+            let insert = diesel::insert_into(d::table).values(chunk);
+            match conn {
+                AnyConnection::Sqlite(c) => insert.execute(c)?,
+                AnyConnection::Pg(c) => insert.execute(c)?,
+            };
+        }
+        for tier in batch.iter().filter_map(|row| row.tier.as_ref()) {
+            super::tiers::upsert(conn, tier)?;
         }
         diesel::update(head::table.find(1))
             .set((head::last_seq.eq(seq), head::last_hash.eq(&prev)))

@@ -25,21 +25,29 @@ pub struct TierRow {
 }
 
 /// Keeps the row unless a tier for a later as-of date is stored already.
+/// One statement; `ON CONFLICT ... DO UPDATE ... WHERE` reads the same on
+/// SQLite (3.24 and later) and PostgreSQL.
 pub fn upsert(conn: &mut AnyConnection, row: &TierRow) -> Result<(), StoreError> {
-    let stored: Option<String> =
-        t::table.find(&row.uscc).select(t::as_of).first(conn).optional()?;
-    match stored {
-        Some(as_of) if as_of > row.as_of => Ok(()),
-        Some(_) => {
-            diesel::delete(t::table.find(&row.uscc)).execute(conn)?;
-            diesel::insert_into(t::table).values(row).execute(conn)?;
-            Ok(())
-        }
-        None => {
-            diesel::insert_into(t::table).values(row).execute(conn)?;
-            Ok(())
-        }
-    }
+    use diesel::sql_types::{BigInt, Nullable, Text};
+    diesel::sql_query(
+        "INSERT INTO risk_tiers (uscc, tier, score, division, industry, decision_id, ruleset, as_of, classified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (uscc) DO UPDATE SET tier = excluded.tier, score = excluded.score, \
+         division = excluded.division, industry = excluded.industry, decision_id = excluded.decision_id, \
+         ruleset = excluded.ruleset, as_of = excluded.as_of, classified_at = excluded.classified_at \
+         WHERE risk_tiers.as_of <= excluded.as_of",
+    )
+    .bind::<Text, _>(&row.uscc)
+    .bind::<Text, _>(&row.tier)
+    .bind::<BigInt, _>(row.score)
+    .bind::<Text, _>(&row.division)
+    .bind::<Nullable<Text>, _>(&row.industry)
+    .bind::<Text, _>(&row.decision_id)
+    .bind::<Text, _>(&row.ruleset)
+    .bind::<Text, _>(&row.as_of)
+    .bind::<Text, _>(&row.classified_at)
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Filters of the planners' list.
@@ -173,14 +181,18 @@ struct Code {
 }
 
 /// Codes of every subject (registered, or known from records) after `after`, in order.
+/// Each side is limited first, so that a page costs two index range scans.
 pub fn subject_codes(
     conn: &mut AnyConnection,
     after: &str,
     limit: i64,
 ) -> Result<Vec<String>, StoreError> {
     let rows: Vec<Code> = diesel::sql_query(
-        "SELECT uscc FROM (SELECT uscc FROM subjects WHERE uscc > $1 \
-         UNION SELECT uscc FROM records WHERE uscc > $1) AS codes ORDER BY uscc LIMIT $2",
+        "SELECT uscc FROM ( \
+           SELECT uscc FROM (SELECT uscc FROM subjects WHERE uscc > $1 ORDER BY uscc LIMIT $2) AS s \
+           UNION \
+           SELECT uscc FROM (SELECT DISTINCT uscc FROM records WHERE uscc > $1 ORDER BY uscc LIMIT $2) AS r \
+         ) AS codes ORDER BY uscc LIMIT $2",
     )
     .bind::<diesel::sql_types::Text, _>(after)
     .bind::<diesel::sql_types::BigInt, _>(limit)
