@@ -81,8 +81,7 @@ fn record_refs(facts: &Facts, ids: &[String]) -> Vec<Value> {
 /// The credit-risk tier of the facts.
 pub fn risk_assessment(set: &RuleSet, facts: Facts) -> Result<Evaluated, EvalError> {
     let started = Instant::now();
-    let dynamic = facts.to_dynamic();
-    let assessment = risk::assess(set, &dynamic)?;
+    let assessment = risk::assess(set, &facts)?;
     let explanation: Vec<Value> = assessment
         .reasons
         .iter()
@@ -115,8 +114,7 @@ pub fn sanction_check(
     agency: Option<&str>,
 ) -> Result<Evaluated, EvalError> {
     let started = Instant::now();
-    let dynamic = facts.to_dynamic();
-    let measures = sanctions::check(set, &facts, &dynamic, matter, agency)?;
+    let measures = sanctions::check(set, &facts, matter, agency)?;
     let explanation: Vec<Value> = measures
         .iter()
         .map(|m| {

@@ -54,15 +54,12 @@ pub fn facts_of(set: &RuleSet, fixture: &Fixture) -> Facts {
 /// Runs one fixture.
 pub fn run_one(set: &RuleSet, fixture: &Fixture) -> FixtureResult {
     let facts = facts_of(set, fixture);
-    let dynamic = facts.to_dynamic();
     let expect = &fixture.expect;
     let mut diffs = Vec::new();
 
-    let assessment = risk::assess(set, &dynamic);
-    let measures = fixture
-        .matter
-        .as_deref()
-        .map(|matter| sanctions::check(set, &facts, &dynamic, matter, None));
+    let assessment = risk::assess(set, &facts);
+    let measures =
+        fixture.matter.as_deref().map(|matter| sanctions::check(set, &facts, matter, None));
     let error = match (&assessment, &measures) {
         (Err(e), _) | (_, Some(Err(e))) => Some(e.to_string()),
         _ => None,

@@ -5,10 +5,12 @@ use rhai::Dynamic;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::facts::{Facts, RecordFact};
 use super::EvalError;
 use crate::domain::Tier;
-use crate::rules::model::OverrideMode;
+use crate::rules::model::{OverrideMode, Select};
 use crate::rules::script::{self, Outcome};
+use crate::rules::set::Chooser;
 use crate::rules::{shared_engine, RuleSet};
 
 /// One rule that fired, with its points and the records behind it.
@@ -42,24 +44,77 @@ fn records_of(outcome: &Outcome) -> Vec<String> {
     }
 }
 
-/// Runs every rule and override function: in one call when it succeeds,
-/// else one by one, so that the error names the rule that failed.
-fn outcomes(set: &RuleSet, dynamic: &Dynamic) -> Result<Vec<Outcome>, EvalError> {
-    let engine = shared_engine();
-    let ast = &set.scripts.risk;
-    let named: Vec<(&str, &str)> = set
+/// The ids of the counting records a selection chooses, in facts order.
+fn select(facts: &Facts, s: &Select) -> Vec<String> {
+    let of_kind = facts.records.iter().filter(|r| r.kind.as_str() == s.kind);
+    let chosen: Vec<&RecordFact> = if s.latest {
+        // The first record of the latest decision date, as records are ordered by date then id.
+        let latest = of_kind.clone().map(|r| r.decided_on).max();
+        of_kind.filter(|r| Some(r.decided_on) == latest).take(1).collect()
+    } else {
+        of_kind.collect()
+    };
+    chosen
+        .into_iter()
+        .filter(|r| match &s.attribute {
+            None => true,
+            Some(name) => match r.attributes.get(name) {
+                Some(serde_json::Value::String(v)) => s.any_of.contains(v),
+                Some(serde_json::Value::Array(items)) => items
+                    .iter()
+                    .any(|i| i.as_str().is_some_and(|v| s.any_of.iter().any(|w| w == v))),
+                _ => false,
+            },
+        })
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+/// Runs every rule and override: selections in Rust, functions in one Rhai
+/// call when that succeeds, else one by one so that the error names the rule.
+fn outcomes(set: &RuleSet, facts: &Facts) -> Result<Vec<Outcome>, EvalError> {
+    let named: Vec<(&str, &Chooser)> = set
         .risk
         .rules
         .iter()
-        .map(|r| (r.code.as_str(), r.function.as_str()))
-        .chain(set.risk.overrides.iter().map(|o| (o.code.as_str(), o.function.as_str())))
+        .map(|r| (r.code.as_str(), &r.chooser))
+        .chain(set.risk.overrides.iter().map(|o| (o.code.as_str(), &o.chooser)))
         .collect();
+    let functions: Vec<(&str, &str)> = named
+        .iter()
+        .filter_map(|(code, c)| match c {
+            Chooser::Function(f) => Some((*code, f.as_str())),
+            Chooser::Select(_) => None,
+        })
+        .collect();
+    let mut scripted = if functions.is_empty() {
+        Vec::new()
+    } else {
+        run_functions(set, &facts.to_dynamic(), &functions)?
+    }
+    .into_iter();
+    Ok(named
+        .iter()
+        .map(|(_, chooser)| match chooser {
+            Chooser::Select(s) => Outcome::Records(select(facts, s)),
+            Chooser::Function(_) => scripted.next().expect("one outcome per function"),
+        })
+        .collect())
+}
+
+fn run_functions(
+    set: &RuleSet,
+    dynamic: &Dynamic,
+    functions: &[(&str, &str)],
+) -> Result<Vec<Outcome>, EvalError> {
+    let engine = shared_engine();
+    let ast = &set.scripts.risk;
     if let Ok(all) =
         script::call_raw(engine, ast, "risk model", script::RISK_BATCH, (dynamic.clone(),))
     {
         if let Some(values) = all.try_cast::<rhai::Array>() {
-            if values.len() == named.len() {
-                return named
+            if values.len() == functions.len() {
+                return functions
                     .iter()
                     .zip(values)
                     .map(|((code, function), value)| script::outcome_of(code, function, value))
@@ -68,17 +123,17 @@ fn outcomes(set: &RuleSet, dynamic: &Dynamic) -> Result<Vec<Outcome>, EvalError>
             }
         }
     }
-    named
+    functions
         .iter()
         .map(|(code, function)| script::call(engine, ast, code, function, (dynamic.clone(),)))
         .collect::<Result<_, _>>()
         .map_err(EvalError)
 }
 
-/// Scores the facts (as built by [`super::Facts::to_dynamic`]) and applies the overrides.
-pub fn assess(set: &RuleSet, dynamic: &Dynamic) -> Result<Assessment, EvalError> {
+/// Scores the facts and applies the overrides.
+pub fn assess(set: &RuleSet, facts: &Facts) -> Result<Assessment, EvalError> {
     script::use_calendar(&set.calendar);
-    let results = outcomes(set, dynamic)?;
+    let results = outcomes(set, facts)?;
     let (rule_results, override_results) = results.split_at(set.risk.rules.len());
     let mut score = set.risk.base_score;
     let mut reasons = Vec::new();

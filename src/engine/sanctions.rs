@@ -127,11 +127,12 @@ fn until(measure: &MeasureDef, triggering: &[&RecordFact]) -> Option<NaiveDate> 
 pub fn check(
     set: &RuleSet,
     facts: &Facts,
-    dynamic: &Dynamic,
     matter: &str,
     agency: Option<&str>,
 ) -> Result<Vec<AppliedMeasure>, EvalError> {
     let dishonest = facts.dishonesty_active();
+    // Built on first need: most checks run no condition at all.
+    let dynamic: std::cell::OnceCell<Dynamic> = std::cell::OnceCell::new();
     script::use_calendar(&set.calendar);
     let mut applied = Vec::new();
     for measure in &set.measures {
@@ -147,7 +148,8 @@ pub fn check(
             .filter(|r| measure.triggers.iter().any(|t| matches(t, r, facts.as_of)))
             .collect();
         if let Some(condition) = &measure.condition {
-            triggering = filter_by_condition(set, measure, condition, dynamic, triggering)?;
+            let facts_value = dynamic.get_or_init(|| facts.to_dynamic());
+            triggering = filter_by_condition(set, measure, condition, facts_value, triggering)?;
         }
         if triggering.is_empty() {
             continue;

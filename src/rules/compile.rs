@@ -17,7 +17,7 @@ use super::model::{
     RiskModel,
 };
 use super::set::{
-    api_kind, shared_engine, CatalogDef, MeasureDef, OverrideDef, PublicityDef, RiskDef,
+    api_kind, shared_engine, CatalogDef, Chooser, MeasureDef, OverrideDef, PublicityDef, RiskDef,
     RiskRuleDef, RuleSet, Scripts,
 };
 use super::source::{SourceFile, Sources};
@@ -222,7 +222,7 @@ fn build(parsed: &Parsed<'_>, hash: String, sources: Arc<Sources>) -> RuleSet {
                 rationale: r.rationale.clone(),
                 points: r.points,
                 max_points: r.max_points,
-                function: r.function.get_ref().clone(),
+                chooser: chooser(&r.function, &r.select),
                 verification: r.verification,
             })
             .collect(),
@@ -233,7 +233,7 @@ fn build(parsed: &Parsed<'_>, hash: String, sources: Arc<Sources>) -> RuleSet {
                 code: o.code.get_ref().clone(),
                 explanation: o.explanation.clone(),
                 rationale: o.rationale.clone(),
-                function: o.function.get_ref().clone(),
+                chooser: chooser(&o.function, &o.select),
                 tier: Tier::parse(&o.tier).expect("linted: tier"),
                 mode: o.mode,
             })
@@ -243,8 +243,12 @@ fn build(parsed: &Parsed<'_>, hash: String, sources: Arc<Sources>) -> RuleSet {
     let functions: Vec<&str> = risk
         .rules
         .iter()
-        .map(|r| r.function.as_str())
-        .chain(risk.overrides.iter().map(|o| o.function.as_str()))
+        .map(|r| &r.chooser)
+        .chain(risk.overrides.iter().map(|o| &o.chooser))
+        .filter_map(|c| match c {
+            Chooser::Function(f) => Some(f.as_str()),
+            Chooser::Select(_) => None,
+        })
         .collect();
     let risk_ast = &parsed.scripts.get("risk/rules.rhai").expect("linted: risk script").1;
     let scripts = Scripts {
@@ -278,6 +282,17 @@ fn build(parsed: &Parsed<'_>, hash: String, sources: Arc<Sources>) -> RuleSet {
         )),
         sources,
         scripts,
+    }
+}
+
+fn chooser(
+    function: &Option<toml::Spanned<String>>,
+    select: &Option<super::model::Select>,
+) -> Chooser {
+    match (function, select) {
+        (Some(f), _) => Chooser::Function(f.get_ref().clone()),
+        (None, Some(s)) => Chooser::Select(s.clone()),
+        (None, None) => unreachable!("linted: a rule has a function or a select"),
     }
 }
 

@@ -396,6 +396,25 @@ pub struct TierCut {
     pub min_score: i64,
 }
 
+/// A rule's records chosen by data rather than a Rhai function: the
+/// counting records of a kind, optionally only the latest one, optionally
+/// only those whose attribute is one of some values.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Select {
+    /// The record kind.
+    pub kind: String,
+    /// Only the latest record of the kind (a grade that a newer one replaces).
+    #[serde(default)]
+    pub latest: bool,
+    /// The attribute to look at.
+    #[serde(default)]
+    pub attribute: Option<String>,
+    /// The values that count (for a list attribute: any element).
+    #[serde(default)]
+    pub any_of: Vec<String>,
+}
+
 /// A scoring rule of the risk model.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -413,8 +432,12 @@ pub struct RiskRule {
     /// Cap on the rule's total, same sign as points.
     #[serde(default)]
     pub max_points: Option<i64>,
-    /// The Rhai function in `risk/rules.rhai`.
-    pub function: Spanned<String>,
+    /// The Rhai function in `risk/rules.rhai` (or give `select`).
+    #[serde(default)]
+    pub function: Option<Spanned<String>>,
+    /// The records that count, as data (or give `function`).
+    #[serde(default)]
+    pub select: Option<Select>,
     /// How the rule's basis was checked.
     pub verification: Verification,
 }
@@ -439,8 +462,12 @@ pub struct RiskOverride {
     pub explanation: String,
     /// Why.
     pub rationale: String,
-    /// The Rhai function in `risk/rules.rhai`.
-    pub function: Spanned<String>,
+    /// The Rhai function in `risk/rules.rhai` (or give `select`).
+    #[serde(default)]
+    pub function: Option<Spanned<String>>,
+    /// The records that count, as data (or give `function`).
+    #[serde(default)]
+    pub select: Option<Select>,
     /// The tier it sets.
     pub tier: String,
     /// force or at_least.

@@ -154,10 +154,20 @@ pub struct RiskRuleDef {
     pub points: i64,
     /// Cap.
     pub max_points: Option<i64>,
-    /// Rhai function.
-    pub function: String,
+    /// What chooses its records: a Rhai function or a data selection.
+    pub chooser: Chooser,
     /// How it was checked.
     pub verification: Verification,
+}
+
+/// What chooses a risk rule's records.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Chooser {
+    /// A function of `risk/rules.rhai`.
+    Function(String),
+    /// A selection by kind and attribute, evaluated without Rhai.
+    Select(super::model::Select),
 }
 
 /// An override.
@@ -169,8 +179,8 @@ pub struct OverrideDef {
     pub explanation: String,
     /// Why.
     pub rationale: String,
-    /// Rhai function.
-    pub function: String,
+    /// What chooses its records.
+    pub chooser: Chooser,
     /// The tier it sets.
     pub tier: Tier,
     /// force or at_least.

@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::super::compile::{set_start, Parsed};
-use super::super::model::Severity;
+use super::super::model::{Select, Severity};
+use super::super::source::SourceFile;
 use super::measures::{dates, jurisdiction};
 use super::Out;
 use crate::domain::{RecordKind, Tier};
@@ -118,17 +119,7 @@ pub(super) fn risk(parsed: &Parsed<'_>, out: &mut Out<'_>) {
                 format!("risk rule '{code}' is used twice"),
             );
         }
-        if !has_fn(rule.function.get_ref()) {
-            out.at(
-                file,
-                rule.function.span().start,
-                "unknown_function",
-                format!(
-                    "{code}: no function {}(facts) in risk/rules.rhai",
-                    rule.function.get_ref()
-                ),
-            );
-        }
+        chooser(file, code, rule.code.span().start, &rule.function, &rule.select, &has_fn, out);
         if rule.max_points.is_some_and(|m| m.signum() != rule.points.signum()) {
             out.at(
                 file,
@@ -156,14 +147,7 @@ pub(super) fn risk(parsed: &Parsed<'_>, out: &mut Out<'_>) {
                 format!("risk override '{code}' is used twice"),
             );
         }
-        if !has_fn(o.function.get_ref()) {
-            out.at(
-                file,
-                o.function.span().start,
-                "unknown_function",
-                format!("{code}: no function {}(facts) in risk/rules.rhai", o.function.get_ref()),
-            );
-        }
+        chooser(file, code, o.code.span().start, &o.function, &o.select, &has_fn, out);
         if Tier::parse(&o.tier).is_none() {
             out.at(
                 file,
@@ -172,6 +156,45 @@ pub(super) fn risk(parsed: &Parsed<'_>, out: &mut Out<'_>) {
                 format!("{code}: '{}' is not a tier", o.tier),
             );
         }
+    }
+}
+
+/// A risk rule chooses its records by exactly one of a function or a selection.
+fn chooser(
+    file: &SourceFile,
+    code: &str,
+    at: usize,
+    function: &Option<toml::Spanned<String>>,
+    select: &Option<Select>,
+    has_fn: &dyn Fn(&str) -> bool,
+    out: &mut Out<'_>,
+) {
+    match (function, select) {
+        (Some(f), None) if !has_fn(f.get_ref()) => out.at(
+            file,
+            f.span().start,
+            "unknown_function",
+            format!("{code}: no function {}(facts) in risk/rules.rhai", f.get_ref()),
+        ),
+        (None, Some(s)) if RecordKind::parse(&s.kind).is_none() => out.at(
+            file,
+            at,
+            "unknown_record_kind",
+            format!("{code}: '{}' is not a record kind", s.kind),
+        ),
+        (None, Some(s)) if s.attribute.is_some() == s.any_of.is_empty() => out.at(
+            file,
+            at,
+            "risk_select",
+            format!("{code}: a selection by attribute names the attribute and its values (any_of)"),
+        ),
+        (Some(_), Some(_)) | (None, None) => out.at(
+            file,
+            at,
+            "risk_select",
+            format!("{code}: a rule gives either a function or a select, not both or neither"),
+        ),
+        _ => {}
     }
 }
 
