@@ -178,3 +178,69 @@ fn is_contention(e: &diesel::result::Error) -> bool {
         || text.contains("busy")
         || text.contains("could not serialize")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    use super::*;
+    use crate::audit::{DecisionRecord, Requester};
+
+    fn record(n: usize) -> DecisionRecord {
+        DecisionRecord {
+            id: format!("test-{n}"),
+            kind: "test".into(),
+            subject: None,
+            requester: Requester {
+                key_id: "k".into(),
+                role: "auditor".into(),
+                department: "d".into(),
+            },
+            matter: None,
+            purpose: None,
+            as_of: None,
+            ruleset: None,
+            input: serde_json::Value::Null,
+            output: serde_json::Value::Null,
+            explanation: serde_json::Value::Null,
+            recorded_at: crate::store::now_text(),
+        }
+    }
+
+    #[test]
+    fn a_full_queue_is_refused_at_once_and_nothing_queued_is_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let store = Store::open(&format!("sqlite://{}", path.display()), 2).unwrap();
+        store.migrate().unwrap();
+        // Another connection holds the write lock, so the writer waits on its first batch.
+        let mut blocker = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        blocker.batch_execute("BEGIN IMMEDIATE").unwrap();
+
+        let config = WriterConfig { queue: 1, max_batch: 1, linger: Duration::ZERO };
+        let log = DecisionLog::start(store.clone(), config);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let first = tokio::spawn({
+                let log = log.clone();
+                async move { log.append(&record(1)).await }
+            });
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let second = tokio::spawn({
+                let log = log.clone();
+                async move { log.append(&record(2)).await }
+            });
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert_eq!(log.append(&record(3)).await, Err(LogError::Overloaded));
+
+            blocker.batch_execute("COMMIT").unwrap();
+            assert_eq!(first.await.unwrap().unwrap().seq, 1);
+            assert_eq!(second.await.unwrap().unwrap().seq, 2);
+        });
+        let verdict = crate::audit::verify::verify(&mut store.conn().unwrap()).unwrap();
+        assert_eq!((verdict.ok, verdict.records), (true, 2));
+    }
+}

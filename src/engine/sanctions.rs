@@ -203,3 +203,76 @@ fn filter_by_condition<'f>(
     }
     Ok(kept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::publicity::Window;
+    use crate::rules::model::{DurationKind, Verification};
+
+    fn measure(category: Category, severity: Severity) -> MeasureDef {
+        MeasureDef {
+            code: "TEST".into(),
+            title: String::new(),
+            title_en: String::new(),
+            kind: crate::rules::set::api_kind(category),
+            category,
+            list: ListLevel::National,
+            jurisdiction: "000000".into(),
+            agencies: Vec::new(),
+            matters: Vec::new(),
+            target: String::new(),
+            severity,
+            triggers: Vec::new(),
+            basis: Vec::new(),
+            duration: Duration {
+                kind: DurationKind::PerBasis,
+                years: None,
+                months: None,
+                text: None,
+            },
+            effective_from: None,
+            effective_to: None,
+            verification: Verification::M,
+            note: None,
+            condition: None,
+            folder: "national".into(),
+        }
+    }
+
+    fn record(kind: RecordKind, severity: Severity) -> RecordFact {
+        let day = NaiveDate::from_ymd_opt(2025, 1, 2).unwrap();
+        RecordFact {
+            id: "r".into(),
+            item: "X".into(),
+            kind,
+            list: ListLevel::National,
+            decided_on: day,
+            severity,
+            status: "active".into(),
+            attributes: serde_json::Map::new(),
+            window: Window { from: day, repair_from: day, until: None, published: true },
+        }
+    }
+
+    #[test]
+    fn the_run_time_check_refuses_what_the_lint_would() {
+        let restriction = measure(Category::RightsReducing, Severity::Serious);
+        assert!(admissible(
+            &restriction,
+            &record(RecordKind::SeriousDishonestList, Severity::Serious)
+        ));
+        assert!(admissible(&restriction, &record(RecordKind::Penalty, Severity::Serious)));
+        assert!(!admissible(&restriction, &record(RecordKind::Penalty, Severity::General)));
+        assert!(!admissible(&restriction, &record(RecordKind::Penalty, Severity::Minor)));
+        assert!(!admissible(
+            &restriction,
+            &record(RecordKind::AbnormalOperations, Severity::General)
+        ));
+        let general = measure(Category::RightsReducing, Severity::General);
+        assert!(admissible(&general, &record(RecordKind::AbnormalOperations, Severity::General)));
+        let management = measure(Category::Management, Severity::Serious);
+        assert!(!admissible(&management, &record(RecordKind::Penalty, Severity::General)));
+        assert!(admissible(&management, &record(RecordKind::InspectionResult, Severity::None)));
+    }
+}
