@@ -332,10 +332,18 @@ both_backends!(duplicate_and_wrong_codes_open_cases_that_corrections_close, |app
         .collect();
     assert!(!left.contains(&"name_mismatch"), "the correction closed it: {left:?}");
 
+    let individual_code = credence::domain::Uscc::from_parts("92", "130402", "MA0A1B2C").unwrap();
     let mut individual = penalty("c-3", "2024-09-26", "2024-10-11");
-    individual["uscc"] = json!("92330100MA28XXXX");
-    let r = post(&app, &provider, vec![individual]);
-    assert_eq!(r[0]["status"], "rejected", "an invalid code is still an error");
+    individual["uscc"] = json!(individual_code.as_str());
+    individual["name"] = json!("邯郸市某某商贸有限公司");
+    assert_eq!(post(&app, &provider, vec![individual])[0]["status"], "created");
+    let open = app.call("GET", "/v1/uscc/conflicts", Some(&provider), None);
+    let category = open.body["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["kind"] == "category_mismatch" && c["uscc"] == individual_code.as_str());
+    assert!(category, "an individual business's code on a company: {}", open.text);
 });
 
 #[test]

@@ -362,3 +362,67 @@ fn a_reload_under_concurrent_load_fails_no_request() {
         assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     });
 }
+
+#[test]
+fn every_measure_and_risk_rule_fires_in_one_fixture_and_not_in_another() {
+    let set = load_dir(&shipped_rules()).unwrap();
+    let mut fired = std::collections::HashSet::new();
+    let mut silent = std::collections::HashSet::new();
+    for fixture in &set.fixtures {
+        let facts = credence::engine::fixtures::facts_of(&set, fixture);
+        let assessment = credence::engine::risk::assess(&set, &facts).unwrap();
+        let reasons: Vec<&str> = assessment.reasons.iter().map(|r| r.rule.as_str()).collect();
+        let codes = set
+            .risk
+            .rules
+            .iter()
+            .map(|r| &r.code)
+            .chain(set.risk.overrides.iter().map(|o| &o.code));
+        for code in codes {
+            if reasons.contains(&code.as_str()) {
+                fired.insert(code.clone())
+            } else {
+                silent.insert(code.clone())
+            };
+        }
+        let Some(matter) = &fixture.matter else { continue };
+        let applied = credence::engine::sanctions::check(&set, &facts, matter, None).unwrap();
+        for m in set.measures.iter().filter(|m| m.matters.contains(matter)) {
+            if applied.iter().any(|a| a.code == m.code) {
+                fired.insert(m.code.clone())
+            } else {
+                silent.insert(m.code.clone())
+            };
+        }
+    }
+    for code in set.measures.iter().map(|m| &m.code).chain(set.risk.rules.iter().map(|r| &r.code)) {
+        assert!(fired.contains(code), "{code} fires in no fixture");
+        assert!(silent.contains(code), "{code} stays silent in no fixture of its matter");
+    }
+    for o in &set.risk.overrides {
+        assert!(fired.contains(&o.code) && silent.contains(&o.code), "override {}", o.code);
+    }
+}
+
+#[test]
+fn rules_diff_names_what_changed() {
+    let (_dir, rules) = rules_copy();
+    let path = rules.join("national/measures.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("title = \"").unwrap() + 9;
+    std::fs::write(&path, format!("{}修订：{}", &text[..start], &text[start..])).unwrap();
+    let city =
+        BROKEN_CITY.split("\n\n").find(|m| m.contains("HD-ALLOWED-PROVINCIAL-BASIS")).unwrap();
+    append(&rules.join("handan/measures.toml"), city);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_credence"))
+        .args(["rules", "diff", shipped_rules().to_str().unwrap(), rules.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("+ measure HD-ALLOWED-PROVINCIAL-BASIS"), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.starts_with("~ measure NAT-") && l.contains("title")),
+        "{stdout}"
+    );
+}
