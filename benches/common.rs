@@ -27,3 +27,16 @@ pub fn median(values: &mut [f64]) -> f64 {
 pub fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
+
+/// Runs `f` on a scratch PostgreSQL database when CREDENCE_TEST_POSTGRES_URL
+/// names a server, then drops the database.
+pub fn with_postgres(f: impl FnOnce(&str)) {
+    use diesel::{Connection, RunQueryDsl};
+    let Ok(admin) = std::env::var("CREDENCE_TEST_POSTGRES_URL") else { return };
+    let name = format!("credence_bench_{}", std::process::id());
+    let mut conn = diesel::PgConnection::establish(&admin).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    f(&format!("{base}/{name}"));
+    diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).unwrap();
+}

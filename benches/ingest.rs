@@ -56,20 +56,5 @@ fn run(label: &str, url: &str) {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     run("SQLite", &format!("sqlite://{}", dir.path().join("bench.db").display()));
-    if let Ok(admin) = std::env::var("CREDENCE_TEST_POSTGRES_URL") {
-        let name = format!("credence_bench_{}", std::process::id());
-        let mut conn = <diesel::PgConnection as diesel::Connection>::establish(&admin).unwrap();
-        diesel::RunQueryDsl::execute(
-            diesel::sql_query(format!("CREATE DATABASE {name}")),
-            &mut conn,
-        )
-        .unwrap();
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        run("PostgreSQL", &format!("{base}/{name}"));
-        diesel::RunQueryDsl::execute(
-            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")),
-            &mut conn,
-        )
-        .unwrap();
-    }
+    common::with_postgres(|url| run("PostgreSQL", url));
 }
