@@ -163,6 +163,7 @@ fn commit(store: &Store, batch: Vec<Job>) {
             }
         }
         Err(e) => {
+            crate::store::note_error(&e);
             tracing::error!(error.cause = %e, decision.batch = rows.len(), "decision batch failed");
             for job in batch {
                 let _ = job.reply.send(Err(LogError::Failed(e.to_string())));

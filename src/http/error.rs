@@ -172,6 +172,10 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(error.cause = %e, "database pool exhausted");
                 Self::unavailable("database_unavailable", "the database is busy or down", 1)
             }
+            ref lost if crate::store::is_lost_connection(lost) => {
+                tracing::warn!(error.cause = %e, "database connection lost");
+                Self::unavailable("database_unavailable", "the database connection was lost", 1)
+            }
             other => Self::internal(other),
         }
     }

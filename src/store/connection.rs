@@ -1,6 +1,9 @@
 //! One connection type over both backends, and the pool manager that opens
 //! exactly the backend the URL's scheme names.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::ManageConnection;
 use diesel::{Connection, PgConnection, SqliteConnection};
@@ -81,11 +84,50 @@ impl ManageConnection for DbManager {
         }
     }
 
+    /// A round trip per checkout would cost every request one more query, so
+    /// connections are tested only for a while after a connection error was
+    /// seen (a database restart, a dropped socket): then dead ones are
+    /// replaced as they come out of the pool.
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        if now_secs() > TROUBLE_UNTIL.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::connection::{Connection, TransactionManager};
+        <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    }
+}
+
+/// Until when (Unix seconds) checkouts are tested.
+static TROUBLE_UNTIL: AtomicU64 = AtomicU64::new(0);
+
+fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Whether an error may mean the connection to the database is lost.
+pub fn is_lost_connection(error: &StoreError) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        StoreError::Query(Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        )) => true,
+        StoreError::Query(e) => {
+            let text = e.to_string();
+            text.contains("connection") || text.contains("server closed")
+        }
+        _ => false,
+    }
+}
+
+/// Notes a failed query: after an error that may mean a lost connection,
+/// checkouts are tested for 30 seconds.
+pub fn note_error(error: &StoreError) {
+    if is_lost_connection(error) {
+        TROUBLE_UNTIL.store(now_secs() + 30, Ordering::Relaxed);
     }
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use diesel::r2d2::{Pool, PooledConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use connection::{AnyConnection, Backend, DbManager};
+pub use connection::{is_lost_connection, note_error, AnyConnection, Backend, DbManager};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -83,7 +83,11 @@ impl Store {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
-            work(&mut conn)
+            let result = work(&mut conn);
+            if let Err(e) = &result {
+                connection::note_error(e);
+            }
+            result
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?

@@ -40,3 +40,34 @@ fn a_postgres_url_never_opens_sqlite() {
     assert!(err.to_string().contains("no database connection"), "{err}");
     assert!(!std::path::Path::new("postgres:").exists(), "no SQLite file was created");
 }
+
+#[test]
+fn postgres_connections_lost_under_the_service_are_replaced() {
+    use credence::domain::Role;
+    use diesel::{Connection, RunQueryDsl};
+
+    let Some(app) = crate::helpers::TestApp::spawn(Backend::Postgres) else {
+        eprintln!("PostgreSQL not configured: skipped");
+        return;
+    };
+    let key = app.key(Role::Regulator);
+    let body = serde_json::json!({ "uscc": "914403001922038216" });
+    let answer = app.call("POST", "/v1/risk-assessments", Some(&key), Some(&body));
+    assert_eq!(answer.status, 200, "{}", answer.text);
+
+    let admin = std::env::var(crate::helpers::POSTGRES_ENV).unwrap();
+    let database = app.db_url().rsplit('/').next().unwrap().to_owned();
+    let mut conn = diesel::PgConnection::establish(&admin).unwrap();
+    diesel::sql_query(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    ))
+    .execute(&mut conn)
+    .unwrap();
+
+    let statuses: Vec<u16> = (0..12)
+        .map(|_| app.call("POST", "/v1/risk-assessments", Some(&key), Some(&body)).status)
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 503), "never a 500: {statuses:?}");
+    assert!(statuses.contains(&503), "the lost connections were noticed: {statuses:?}");
+    assert_eq!(statuses.last(), Some(&200), "the service recovers: {statuses:?}");
+}
