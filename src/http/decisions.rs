@@ -147,7 +147,12 @@ async fn record(
         row.tier = decide::tier_row(&record, &facts);
     }
     let committed = state.log.append_row(row).await.map_err(log_error)?;
-    tracing::info!(decision.id = %id, decision.kind = asked.kind, decision.seq = committed.seq, "decision recorded");
+    tracing::info!(
+        decision.id = %id,
+        decision.kind = asked.kind,
+        decision.seq = committed.seq,
+        "decision recorded"
+    );
     let mut answer = evaluated.output;
     answer["decision_id"] = Value::String(id);
     Ok(HttpResponse::Ok().json(answer))
@@ -156,8 +161,11 @@ async fn record(
 /// The credit-risk tier of a subject as of a date, with its score and the
 /// reasons behind it. Recorded as a decision.
 #[utoipa::path(tag = "decisions", request_body = RiskRequest, security(("bearer" = [])),
-    responses((status = 200, description = "decision_id, uscc, tier, score, reasons, ruleset, as_of"),
-        (status = 422, body = super::error::Problem), (status = 503, body = super::error::Problem)))]
+    responses(
+        (status = 200, description = "decision_id, uscc, tier, score, reasons, ruleset, as_of"),
+        (status = 422, body = super::error::Problem),
+        (status = 503, body = super::error::Problem)
+    ))]
 #[post("/v1/risk-assessments")]
 pub async fn risk_assessment(
     state: web::Data<AppState>,
@@ -186,7 +194,9 @@ pub async fn risk_assessment(
 /// department implements are marked. Recorded as a decision.
 #[utoipa::path(tag = "decisions", request_body = SanctionRequest, security(("bearer" = [])),
     responses((status = 200, description = "decision_id, uscc, matter, measures, ruleset, as_of"),
-        (status = 422, body = super::error::Problem), (status = 503, body = super::error::Problem)))]
+        (status = 422, body = super::error::Problem),
+        (status = 503, body = super::error::Problem)
+    ))]
 #[post("/v1/sanction-checks")]
 pub async fn sanction_check(
     state: web::Data<AppState>,
@@ -386,7 +396,11 @@ pub struct ReplayResult {
 
 /// Re-evaluates a decision with its stored inputs and its stored rule version.
 #[utoipa::path(tag = "decisions", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = ReplayResult), (status = 404, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
+    responses(
+        (status = 200, body = ReplayResult),
+        (status = 404, body = super::error::Problem),
+        (status = 422, body = super::error::Problem)
+    ))]
 #[post("/v1/decisions/{id}/replay")]
 pub async fn replay(state: web::Data<AppState>, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (_, record) = load(&state, id.into_inner()).await?;
@@ -408,7 +422,8 @@ pub async fn replay(state: web::Data<AppState>, id: web::Path<String>) -> ApiRes
 }
 
 /// Walks the whole chain; names the first record that does not hold.
-#[utoipa::path(tag = "decisions", security(("bearer" = [])), responses((status = 200, body = crate::audit::verify::Verdict)))]
+#[utoipa::path(tag = "decisions", security(("bearer" = [])),
+    responses((status = 200, body = crate::audit::verify::Verdict)))]
 #[get("/v1/audit/verify")]
 pub async fn verify(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let verdict = state.store.run(crate::audit::verify::verify).await?;
@@ -447,8 +462,11 @@ pub struct ExecutionReport {
 
 /// Records how the requesting department applied the measures of a sanction
 /// check. The report is itself a decision record in the chain.
-#[utoipa::path(tag = "decisions", request_body = ExecutionReport, security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 201, description = "execution_id, decision_id"), (status = 404, body = super::error::Problem),
+#[utoipa::path(tag = "decisions", request_body = ExecutionReport, security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 201, description = "execution_id, decision_id"),
+        (status = 404, body = super::error::Problem),
         (status = 422, body = super::error::Problem)))]
 #[post("/v1/decisions/{id}/execution")]
 pub async fn execution(
@@ -499,5 +517,9 @@ pub async fn execution(
         recorded_at: store::now_text(),
     };
     state.log.append(&record).await.map_err(log_error)?;
-    Ok(HttpResponse::Created().json(json!({ "execution_id": record.id, "decision_id": checked.id, "recorded_at": record.recorded_at })))
+    Ok(HttpResponse::Created().json(json!({
+        "execution_id": record.id,
+        "decision_id": checked.id,
+        "recorded_at": record.recorded_at,
+    })))
 }
