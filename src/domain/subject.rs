@@ -44,6 +44,17 @@ impl SubjectKind {
     pub fn parse(s: &str) -> Option<Self> {
         serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
     }
+
+    /// The kind a code's authority and category (positions 1-2) imply, where
+    /// they imply one: 91 enterprise, 92 individual business, 93 cooperative.
+    pub fn implied_by(code: &Uscc) -> Option<Self> {
+        match &code.as_str()[..2] {
+            "91" => Some(Self::Enterprise),
+            "92" => Some(Self::IndividualBusiness),
+            "93" => Some(Self::FarmerCooperative),
+            _ => None,
+        }
+    }
 }
 
 /// Whether the subject still exists in the register.

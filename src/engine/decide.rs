@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::facts::{Facts, RecordInput, SubjectFacts};
 use super::{risk, sanctions, EvalError};
 use crate::audit::DecisionRecord;
-use crate::domain::{Subject, Uscc};
+use crate::domain::{Subject, SubjectKind, Uscc};
 use crate::rules::RuleSet;
 use crate::store::records::RecordRow;
 
@@ -40,13 +40,7 @@ pub fn subject_facts(uscc: &Uscc, subject: Option<&Subject>) -> SubjectFacts {
             established_on: s.established_on,
         },
         None => SubjectFacts {
-            kind: match &uscc.as_str()[..2] {
-                "91" => "enterprise",
-                "92" => "individual_business",
-                "93" => "farmer_cooperative",
-                _ => "other",
-            }
-            .to_owned(),
+            kind: SubjectKind::implied_by(uscc).map_or("other", SubjectKind::as_str).to_owned(),
             division: uscc.division().to_owned(),
             industry: None,
             established_on: None,

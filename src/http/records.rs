@@ -114,15 +114,7 @@ pub async fn subject_records(
     let rows = state
         .store
         .run(move |conn| {
-            store::records::log_access(
-                conn,
-                &who.key_id,
-                who.role.as_str(),
-                &who.department,
-                &code,
-                purpose.as_deref(),
-                "records",
-            )?;
+            store::records::log_access(conn, &who, &code, purpose.as_deref(), "records")?;
             store::records::for_subject(conn, &code)
         })
         .await?;
@@ -191,15 +183,7 @@ pub async fn record(
     let history = state
         .store
         .run(move |conn| {
-            store::records::log_access(
-                conn,
-                &who.key_id,
-                who.role.as_str(),
-                &who.department,
-                &code,
-                None,
-                "record",
-            )?;
+            store::records::log_access(conn, &who, &code, None, "record")?;
             store::records::history(conn, &record_id)
         })
         .await?;

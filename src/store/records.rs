@@ -319,11 +319,10 @@ fn detect_conflicts(
 
 /// Whether a registered kind contradicts the code's category (positions 1-2).
 fn category_misfits(code: &str, kind: &str) -> bool {
-    match &code[..2] {
-        "91" => kind != "enterprise",
-        "92" => kind != "individual_business",
-        "93" => kind != "farmer_cooperative",
-        _ => kind == "enterprise" || kind == "individual_business",
+    use crate::domain::{SubjectKind, Uscc};
+    match Uscc::parse(code).ok().as_ref().and_then(SubjectKind::implied_by) {
+        Some(implied) => kind != implied.as_str(),
+        None => kind == "enterprise" || kind == "individual_business",
     }
 }
 
@@ -381,12 +380,10 @@ pub fn revoke(
     Ok(())
 }
 
-/// Writes one line of the access log.
+/// Writes one line of the access log: who read whose records, what, and why.
 pub fn log_access(
     conn: &mut AnyConnection,
-    key_id: &str,
-    role: &str,
-    department: &str,
+    who: &super::keys::Principal,
     uscc: &str,
     purpose: Option<&str>,
     what: &str,
@@ -394,9 +391,9 @@ pub fn log_access(
     diesel::insert_into(access_log::table)
         .values((
             access_log::id.eq(uuid::Uuid::now_v7().to_string()),
-            access_log::key_id.eq(key_id),
-            access_log::role.eq(role),
-            access_log::department.eq(department),
+            access_log::key_id.eq(&who.key_id),
+            access_log::role.eq(who.role.as_str()),
+            access_log::department.eq(&who.department),
             access_log::uscc.eq(uscc),
             access_log::purpose.eq(purpose),
             access_log::what.eq(what),

@@ -7,26 +7,8 @@ use super::schema::subjects;
 use super::{now_text, AnyConnection, StoreError};
 use crate::domain::{Subject, SubjectKind, SubjectStatus, Uscc};
 
-/// The columns a [`SubjectRow`] reads, in its order.
-const COLUMNS: (
-    subjects::uscc,
-    subjects::name,
-    subjects::kind,
-    subjects::division,
-    subjects::industry,
-    subjects::established_on,
-    subjects::status,
-) = (
-    subjects::uscc,
-    subjects::name,
-    subjects::kind,
-    subjects::division,
-    subjects::industry,
-    subjects::established_on,
-    subjects::status,
-);
-
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = subjects)]
 struct SubjectRow {
     uscc: String,
     name: String,
@@ -61,8 +43,11 @@ impl SubjectRow {
 
 /// Reads one subject.
 pub fn get(conn: &mut AnyConnection, uscc: &Uscc) -> Result<Option<Subject>, StoreError> {
-    let row: Option<SubjectRow> =
-        subjects::table.find(uscc.as_str()).select(COLUMNS).first(conn).optional()?;
+    let row: Option<SubjectRow> = subjects::table
+        .find(uscc.as_str())
+        .select(SubjectRow::as_select())
+        .first(conn)
+        .optional()?;
     row.map(SubjectRow::into_subject).transpose()
 }
 
@@ -70,8 +55,10 @@ pub fn get(conn: &mut AnyConnection, uscc: &Uscc) -> Result<Option<Subject>, Sto
 pub fn get_many(conn: &mut AnyConnection, codes: &[String]) -> Result<Vec<Subject>, StoreError> {
     let mut out = Vec::with_capacity(codes.len());
     for chunk in codes.chunks(500) {
-        let rows: Vec<SubjectRow> =
-            subjects::table.filter(subjects::uscc.eq_any(chunk)).select(COLUMNS).load(conn)?;
+        let rows: Vec<SubjectRow> = subjects::table
+            .filter(subjects::uscc.eq_any(chunk))
+            .select(SubjectRow::as_select())
+            .load(conn)?;
         for row in rows {
             out.push(row.into_subject()?);
         }
