@@ -84,7 +84,7 @@ pub struct CatalogList {
 /// The version in force on `day`, or 422 when the date is before every version.
 pub fn ruleset_on(state: &AppState, day: NaiveDate) -> Result<Arc<RuleSet>, ApiError> {
     state.rules.in_force(day).ok_or_else(|| {
-        if state.rules.list().is_empty() {
+        if state.rules.is_empty() {
             ApiError::unavailable("no_ruleset", "no rule set is active", 5)
         } else {
             ApiError::unprocessable("no_ruleset_for_date", format!("no rule set governs {day}"))
@@ -112,7 +112,7 @@ pub async fn detail(
         .rules
         .by_hash(&hash)
         .ok_or_else(|| ApiError::not_found("ruleset_not_found", format!("no rule set {hash}")))?;
-    let info = state.rules.list().into_iter().find(|v| v.hash == set.hash).expect("listed");
+    let info = state.rules.info(&set.hash).expect("listed");
     let files = set
         .sources
         .files
@@ -155,7 +155,7 @@ pub async fn reload(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     match result {
         Ok(set) => {
             tracing::info!(ruleset.hash = %set.hash, ruleset.version = %set.version, "rule set reloaded");
-            let info = state.rules.list().into_iter().find(|v| v.hash == set.hash).expect("listed");
+            let info = state.rules.info(&set.hash).expect("listed");
             Ok(HttpResponse::Ok().json(info))
         }
         Err(ReloadError::Store(e)) => Err(e.into()),

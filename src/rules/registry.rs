@@ -189,6 +189,16 @@ impl Registry {
         versions.sets.iter().find(|s| s.hash == hash).cloned()
     }
 
+    /// Whether no version is loaded at all.
+    pub fn is_empty(&self) -> bool {
+        self.versions.read().expect("rules lock").sets.is_empty()
+    }
+
+    /// The listing of one version.
+    pub fn info(&self, hash: &str) -> Option<VersionInfo> {
+        self.list().into_iter().find(|v| v.hash == hash)
+    }
+
     /// Every version, oldest first.
     pub fn list(&self) -> Vec<VersionInfo> {
         let active = self.active().map(|s| s.hash.clone());
