@@ -234,20 +234,23 @@ fn hammer(base: &str, key: &str, threads: usize, stop: &AtomicBool, answered: &M
     });
 }
 
+/// A fresh, migrated database with a regulator key, for tests that run the binary.
+fn migrated_with_key(backend: Backend) -> Option<(TestDatabase, credence::store::Store, String)> {
+    let db = TestDatabase::new(backend)?;
+    let store = credence::store::Store::open(&db.url, 2).unwrap();
+    store.migrate().unwrap();
+    let mut conn = store.conn().unwrap();
+    let key =
+        credence::store::keys::create(&mut conn, Role::Regulator, "130400-finance").unwrap().1;
+    drop(conn);
+    Some((db, store, key))
+}
+
 fn crash_loses_nothing(backend: Backend) {
-    let Some(db) = TestDatabase::new(backend) else {
+    let Some((db, store, key)) = migrated_with_key(backend) else {
         eprintln!("PostgreSQL not configured: skipped");
         return;
     };
-    let store = credence::store::Store::open(&db.url, 2).unwrap();
-    store.migrate().unwrap();
-    let key = credence::store::keys::create(
-        &mut store.conn().unwrap(),
-        Role::Regulator,
-        "130400-finance",
-    )
-    .unwrap()
-    .1;
     let server = Process::start(&db.url);
     let base = server.base.clone();
     let stop = AtomicBool::new(false);
@@ -289,19 +292,10 @@ fn postgres_a_kill_9_loses_no_answered_decision() {
 
 #[test]
 fn two_processes_on_one_postgres_database_keep_one_chain() {
-    let Some(db) = TestDatabase::new(Backend::Postgres) else {
+    let Some((db, store, key)) = migrated_with_key(Backend::Postgres) else {
         eprintln!("PostgreSQL not configured: skipped");
         return;
     };
-    let store = credence::store::Store::open(&db.url, 2).unwrap();
-    store.migrate().unwrap();
-    let key = credence::store::keys::create(
-        &mut store.conn().unwrap(),
-        Role::Regulator,
-        "130400-finance",
-    )
-    .unwrap()
-    .1;
     let (a, b) = (Process::start(&db.url), Process::start(&db.url));
     let stop = AtomicBool::new(false);
     let answered = Mutex::new(Vec::new());
