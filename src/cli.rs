@@ -14,7 +14,8 @@ use crate::store::Store;
 #[command(name = "credence", version)]
 pub struct Cli {
     /// Log format.
-    #[arg(long, global = true, env = "CREDENCE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Json)]
+    #[arg(long, global = true, env = "CREDENCE_LOG_FORMAT", value_enum,
+          default_value_t = LogFormat::Json)]
     log_format: LogFormat,
     /// A TOML settings file (keys as in docs/operations.md).
     #[arg(long, global = true, env = "CREDENCE_CONFIG")]

@@ -68,7 +68,12 @@ pub fn inputs(rows: &[RecordRow]) -> Vec<RecordInput> {
 fn record_refs(facts: &Facts, ids: &[String]) -> Vec<Value> {
     ids.iter()
         .filter_map(|id| facts.record(id))
-        .map(|r| json!({ "id": r.id, "item": r.item, "kind": r.kind, "decided_on": r.decided_on, "severity": r.severity }))
+        .map(|r| {
+            json!({
+                "id": r.id, "item": r.item, "kind": r.kind,
+                "decided_on": r.decided_on, "severity": r.severity,
+            })
+        })
         .collect()
 }
 
@@ -86,14 +91,15 @@ pub fn risk_assessment(set: &RuleSet, facts: Facts) -> Result<Evaluated, EvalErr
                 "rule": reason.rule,
                 "points": reason.points,
                 "detail": reason.detail,
-                "rationale": rule.map(|r| r.rationale.clone()).or(over.map(|o| o.rationale.clone())),
+                "rationale": rule.map(|r| &r.rationale).or(over.map(|o| &o.rationale)),
                 "verification": rule.map(|r| r.verification),
                 "records": record_refs(&facts, &reason.records),
             })
         })
         .collect();
     let output = json!({
-        "uscc": facts.uscc, "as_of": facts.as_of, "ruleset": set.hash, "ruleset_version": set.version,
+        "uscc": facts.uscc, "as_of": facts.as_of,
+        "ruleset": set.hash, "ruleset_version": set.version,
         "tier": assessment.tier, "score": assessment.score, "reasons": assessment.reasons,
     });
     tracing::debug!(eval.duration_us = started.elapsed().as_micros() as u64, "risk assessed");

@@ -214,9 +214,11 @@ pub struct RevokeRequest {
 /// The decision behind a record was changed, revoked or found void: the
 /// record stops counting from that day, the withdrawal's own timeliness
 /// (3 days, 行政处罚法 Art. 48) is recorded, and nothing is deleted.
-#[utoipa::path(tag = "records", request_body = RevokeRequest, security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(tag = "records", request_body = RevokeRequest, security(("bearer" = [])),
+    params(("id" = String, Path)),
     responses((status = 200, body = RecordView), (status = 404, body = super::error::Problem),
-        (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
+        (status = 409, body = super::error::Problem),
+        (status = 422, body = super::error::Problem)))]
 #[post("/v1/records/{id}/revoke")]
 pub async fn revoke(
     state: web::Data<AppState>,
@@ -298,7 +300,8 @@ pub struct ConflictList {
 
 /// Open duplicate or wrong code cases (重错码) for the check-feedback-correct
 /// loop; a correction of the record closes its cases. A provider sees its own.
-#[utoipa::path(tag = "records", security(("bearer" = [])), responses((status = 200, body = ConflictList)))]
+#[utoipa::path(tag = "records", security(("bearer" = [])),
+    responses((status = 200, body = ConflictList)))]
 #[get("/v1/uscc/conflicts")]
 pub async fn conflicts(
     state: web::Data<AppState>,

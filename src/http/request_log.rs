@@ -35,7 +35,12 @@ pub async fn log_request(
     let method = req.method().as_str().to_owned();
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let span = tracing::info_span!("request", request.id = %request_id, http.method = %method, http.route = %route);
+    let span = tracing::info_span!(
+        "request",
+        request.id = %request_id,
+        http.method = %method,
+        http.route = %route
+    );
 
     let mut response = match next.call(req).instrument(span.clone()).await {
         Ok(response) => response,

@@ -93,7 +93,8 @@ pub fn ruleset_on(state: &AppState, day: NaiveDate) -> Result<Arc<RuleSet>, ApiE
 }
 
 /// Lists every rule-set version.
-#[utoipa::path(tag = "rules", security(("bearer" = [])), responses((status = 200, body = RulesetList)))]
+#[utoipa::path(tag = "rules", security(("bearer" = [])),
+    responses((status = 200, body = RulesetList)))]
 #[get("/v1/rulesets")]
 pub async fn list(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(RulesetList { rulesets: state.rules.list() })
@@ -154,7 +155,11 @@ pub async fn reload(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     .map_err(ApiError::internal)?;
     match result {
         Ok(set) => {
-            tracing::info!(ruleset.hash = %set.hash, ruleset.version = %set.version, "rule set reloaded");
+            tracing::info!(
+                ruleset.hash = %set.hash,
+                ruleset.version = %set.version,
+                "rule set reloaded"
+            );
             let info = state.rules.info(&set.hash).expect("listed");
             Ok(HttpResponse::Ok().json(info))
         }

@@ -24,7 +24,11 @@ impl Application {
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = Store::open(&settings.database_url, settings.pool_size)?;
         let applied = store.migrate()?;
-        tracing::info!(db.migrations_applied = applied, db.backend = ?store.backend(), "database ready");
+        tracing::info!(
+            db.migrations_applied = applied,
+            db.backend = ?store.backend(),
+            "database ready"
+        );
 
         let rules = Registry::new(settings.rules_dir.clone());
         rules.load_at_start(&store);

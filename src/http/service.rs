@@ -43,7 +43,8 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Prometheus text exposition.
-#[utoipa::path(tag = "service", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
+#[utoipa::path(tag = "service",
+    responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let text = state.metrics.render(state.store.pool_state(), state.store.pool_max());

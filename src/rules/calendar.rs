@@ -184,7 +184,7 @@ mod tests {
         assert!(cal.is_working_day(d("2024-02-04")).unwrap().value, "a Sunday worked");
         assert!(!cal.is_working_day(d("2024-02-12")).unwrap().value, "a Monday off");
         assert!(!cal.is_working_day(d("2024-02-03")).unwrap().value, "an ordinary Saturday");
-        // Decided Tuesday 6 February: 7, 8, 9, then the holiday, then Sunday 18 (worked), 19, 20, 21.
+        // Decided Tuesday 6 February: 7, 8, 9, the holiday, Sunday 18 (worked), 19, 20, 21.
         let due = cal.add_working_days(d("2024-02-06"), 7).unwrap();
         assert_eq!(due, Counted { value: d("2024-02-21"), provisional: false });
         assert_eq!(cal.working_days_between(d("2024-02-06"), d("2024-02-21")).unwrap().value, 7);

@@ -75,7 +75,11 @@ impl Registry {
         }
         match self.reload(store) {
             Ok(set) => {
-                tracing::info!(ruleset.hash = %set.hash, ruleset.version = %set.version, "rule set loaded")
+                tracing::info!(
+                    ruleset.hash = %set.hash,
+                    ruleset.version = %set.version,
+                    "rule set loaded"
+                )
             }
             Err(ReloadError::Invalid(diagnostics)) => {
                 for d in &diagnostics {

@@ -27,7 +27,8 @@ const MAX_OPERATIONS: u64 = 1_000_000;
 
 thread_local! {
     static CALL_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
-    static CALENDAR: std::cell::RefCell<Option<Arc<Calendar>>> = const { std::cell::RefCell::new(None) };
+    static CALENDAR: std::cell::RefCell<Option<Arc<Calendar>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Makes `calendar` the one the working-day helpers use on this thread.

@@ -83,7 +83,7 @@ pub fn append(
             out.push((seq, hash.clone()));
             prev = hash;
         }
-        // Multi-row inserts, a few hundred rows a statement (bind parameters stay well under the limits).
+        // Multi-row inserts, 200 rows a statement: bind parameters stay well under the limits.
         // Each backend's own connection: diesel's batch insert is not offered through the enum.
         for chunk in rows.chunks(200) {
             let insert = diesel::insert_into(d::table).values(chunk);

@@ -312,7 +312,12 @@ fn detect_conflicts(
                 c::opened_at.eq(now_text()),
             ))
             .execute(conn)?;
-        tracing::info!(conflict.kind = kind, record.id = %row.id, opened_by = key_id, "code case opened");
+        tracing::info!(
+            conflict.kind = kind,
+            record.id = %row.id,
+            opened_by = key_id,
+            "code case opened"
+        );
     }
     Ok(())
 }
